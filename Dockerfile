@@ -1,0 +1,26 @@
+# The web app and its worker: a slim Python image running as a non-root user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+
+RUN useradd --system --create-home --uid 1000 soliday \
+    && mkdir -p /data/media /app/var/static \
+    && chown -R soliday /data /app/var
+COPY --chown=soliday . .
+
+USER soliday
+ENV DEBUG=false \
+    MEDIA_ROOT=/data/media \
+    STATIC_ROOT=/app/var/static
+# collectstatic needs a key to import the settings; the running container gets its own.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+EXPOSE 8000
+CMD ["gunicorn", "soliday.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s %(L)ss"]

@@ -1,0 +1,57 @@
+# Everyday commands. `make run` and `make test` work on a bare machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The embedded set-up: DEBUG on, SQLite and media under var/. The environment overrides.
+export DEBUG ?= true
+
+.PHONY: run test install migrate demo lint format messages lock clean
+
+$(BIN)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+var:
+	mkdir -p var/media
+
+migrate: install var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py setup_roles
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo
+	@echo "  Admin account: $(BIN)/python manage.py createsuperuser"
+	@echo "  The site: http://127.0.0.1:$(PORT)/"
+	@echo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install var
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(BIN)/python manage.py makemessages --no-obsolete --no-location -l be -l ru --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var

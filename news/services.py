@@ -1,0 +1,73 @@
+"""Workflows with side effects for news articles: lead images and publishing."""
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from news.models import Article
+from soliday import files, images
+
+# Widths offered to the browser through srcset, and the OpenGraph card.
+SRCSET_WIDTHS = (480, 960, 1600)
+CARD_SIZE = (1200, 630)
+MAX_PIXELS = 50_000_000
+PREFIX = "news"
+
+
+def attach_lead_image(article, upload):
+    """Store a clean copy of `upload` as the article's lead image, with its renditions.
+
+    The editor's original bytes are never stored: only a re-encoded copy without
+    metadata, and renditions made once here so that pages never resize anything.
+    Call inside `files.delete_files_on_error()` and before saving the article.
+    """
+    image = images.open_upload(
+        upload, max_pixels=MAX_PIXELS, max_bytes=settings.NEWS_IMAGE_MAX_BYTES
+    )
+    clean = images.to_srgb(image)
+    old_paths = image_paths(article)
+
+    master = images.encode(images.fit_width(clean, 2400), "JPEG", quality=88)
+    # A plain path, not the upload: the FieldFile must not save the original bytes.
+    article.lead_image = images.save_bytes(default_storage, PREFIX, master, "jpg")
+    widths = [w for w in SRCSET_WIDTHS if w <= clean.width] or [SRCSET_WIDTHS[0]]
+    renditions = [
+        images.save_rendition(
+            default_storage, PREFIX, f"w{width}", images.fit_width(clean, width)
+        )
+        for width in widths
+    ]
+    renditions.append(
+        images.save_rendition(default_storage, PREFIX, "card", images.cover(clean, *CARD_SIZE))
+    )
+    article.lead_image_renditions = [r.as_dict() for r in renditions]
+    files.delete_on_commit(default_storage, old_paths)
+
+
+def remove_lead_image(article):
+    files.delete_on_commit(default_storage, image_paths(article))
+    article.lead_image = ""
+    article.lead_image_renditions = []
+
+
+def delete_article(article):
+    files.delete_on_commit(default_storage, image_paths(article))
+    article.delete()
+
+
+def publish(queryset):
+    """Publish the given articles now; a publication time already set is kept."""
+    now = timezone.now()
+    queryset.filter(published_at__isnull=True).update(published_at=now)
+    return queryset.update(status=Article.Status.PUBLISHED, updated_at=now)
+
+
+def unpublish(queryset):
+    return queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+
+
+def image_paths(article):
+    paths = [r["path"] for r in article.lead_image_renditions]
+    if article.lead_image:
+        paths.append(article.lead_image.name)
+    return paths

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+from django.views.generic.dates import YearArchiveView
+from taggit.models import Tag
+
+from news.models import Article
+
+PAGE_SIZE = 10
+HOME_SIZE = 6
+# Longer queries are cut: nobody types more, and the database need not parse it.
+MAX_QUERY_LENGTH = 200
+
+SEARCH_CONFIGS = {"en": "english", "ru": "russian"}  # PostgreSQL has no Belarusian one.
+
+
+def public_articles(request=None):
+    """Published articles in the current language, ready for a list."""
+    return (
+        Article.objects.published()
+        .in_language(translation.get_language())
+        .prefetch_related("tags")
+    )
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    # get_page() turns page=abc into the first page and page=99999 into the last.
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@require_GET
+def home(request):
+    articles = public_articles()[:HOME_SIZE]
+    return render(request, "news/home.html", {"articles": articles})
+
+
+@require_GET
+def article_list(request):
+    page = paginate(request, public_articles())
+    years = (
+        Article.objects.published()
+        .in_language(translation.get_language())
+        .dates("published_at", "year", order="DESC")
+    )
+    return render(request, "news/article_list.html", {"page": page, "years": years})
+
+
+@require_GET
+def article_detail(request, slug):
+    language = translation.get_language()
+    article = get_object_or_404(
+        Article.objects.in_language(language).prefetch_related("tags"), slug=slug
+    )
+    is_preview = not article.is_public
+    if is_preview and not request.user.has_perm("news.view_article"):
+        raise Http404
+    translations = (
+        Article.objects.published()
+        .filter(article.translation_group_filter())
+        .exclude(pk=article.pk)
+        .only("language", "slug", "title")
+    )
+    translation_urls = {t.language: t.get_absolute_url() for t in translations}
+    translation_urls[article.language] = article.get_absolute_url()
+    for code, _name in settings.LANGUAGES:
+        # Without a translation, the switcher leads to that language's news list.
+        if code not in translation_urls:
+            with translation.override(code):
+                translation_urls[code] = reverse("news:list")
+    response = render(
+        request,
+        "news/article_detail.html",
+        {
+            "article": article,
+            "translations": translations,
+            "translation_urls": translation_urls,
+            "is_preview": is_preview,
+        },
+    )
+    if is_preview:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, public_articles().filter(tags=tag))
+    return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    page = None
+    if query:
+        page = paginate(request, search_articles(public_articles(), query))
+    return render(request, "news/search.html", {"query": query, "page": page})
+
+
+def search_articles(queryset, query):
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = SEARCH_CONFIGS.get(translation.get_language(), "simple")
+        vector = (
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("lead", weight="B", config=config)
+            + SearchVector("body", weight="C", config=config)
+        )
+        search_query = SearchQuery(query, config=config, search_type="websearch")
+        return (
+            queryset.annotate(rank=SearchRank(vector, search_query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-published_at", "-id")
+        )
+    # SQLite: every word must appear in the title, lead or body.
+    for word in query.split()[:10]:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+        )
+    return queryset
+
+
+class YearArchive(YearArchiveView):
+    date_field = "published_at"
+    make_object_list = True
+    allow_empty = False
+    paginate_by = PAGE_SIZE
+    template_name = "news/year_archive.html"
+
+    def get_queryset(self):
+        return public_articles()
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size)
+        return (page.paginator, page, page.object_list, page.has_other_pages())

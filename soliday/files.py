@@ -1,0 +1,41 @@
+"""Keep stored files and database rows consistent.
+
+Code that writes files calls `track()`; a caller that owns the transaction wraps
+its work in `delete_files_on_error()`, so an exception anywhere inside (and the
+rollback it causes) deletes the files written so far: no file without its row.
+Files to retire after a change are deleted with `delete_on_commit()`: no row
+without its file.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+
+_written = ContextVar("soliday_written_files", default=None)
+
+
+def track(storage, path):
+    written = _written.get()
+    if written is not None:
+        written.append((storage, path))
+
+
+@contextmanager
+def delete_files_on_error():
+    written = []
+    token = _written.set(written)
+    try:
+        yield written
+    except BaseException:
+        for storage, path in written:
+            storage.delete(path)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def delete_on_commit(storage, paths):
+    paths = [p for p in paths if p]
+    if paths:
+        transaction.on_commit(lambda: [storage.delete(p) for p in paths])

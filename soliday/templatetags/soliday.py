@@ -1,0 +1,39 @@
+from django import template
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this page in every language.
+
+    A view that knows better (an article with translations) puts a
+    `translation_urls` dict in the context; other pages keep their path and
+    query string under the other language's prefix.
+    """
+    request = context["request"]
+    urls = context.get("translation_urls") or {}
+    current = context.get("LANGUAGE_CODE")
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        url = urls.get(code) or translate_url(request.get_full_path(), code)
+        info = get_language_info(code)
+        languages.append(
+            {"code": code, "name": info["name_local"], "url": url, "current": code == current}
+        )
+    return {"languages": languages}
+
+
+@register.filter
+def media_url(path):
+    """URL of a stored file by its storage path (renditions keep paths, not FieldFiles)."""
+    return default_storage.url(path) if path else ""
+
+
+@register.filter
+def srcset(renditions):
+    return ", ".join(f"{default_storage.url(r['path'])} {r['width']}w" for r in renditions)

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from news import views as news_views
+from news.sitemaps import ArticleSitemap, NewsPagesSitemap
+from soliday import views
+
+sitemaps = {"pages": NewsPagesSitemap, "news": ArticleSitemap}
+
+admin.site.site_header = "Soliday"
+admin.site.site_title = "Soliday"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", news_views.home, name="home"),
+    path("news/", include("news.urls")),
+)
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]
