@@ -17,7 +17,7 @@ $(BIN)/.installed: requirements-dev.lock
 install: $(BIN)/.installed
 
 var:
-	mkdir -p var/media
+	mkdir -p var/media var/private var/static
 
 migrate: install var
 	$(BIN)/python manage.py migrate --noinput

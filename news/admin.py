@@ -16,7 +16,11 @@ from soliday.templatetags.soliday import media_url
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "language", "title", "slug", "lead", "body_format", "body", "tags", "lead_image",
+            "lead_image_alt", "lead_image_caption", "status", "published_at", "author",
+            "source", "translation_of",
+        ]  # fmt: skip
 
     def clean_lead_image(self):
         upload = self.cleaned_data.get("lead_image")

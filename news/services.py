@@ -32,9 +32,7 @@ def attach_lead_image(article, upload):
     article.lead_image = images.save_bytes(default_storage, PREFIX, master, "jpg")
     widths = [w for w in SRCSET_WIDTHS if w <= clean.width] or [SRCSET_WIDTHS[0]]
     renditions = [
-        images.save_rendition(
-            default_storage, PREFIX, f"w{width}", images.fit_width(clean, width)
-        )
+        images.save_rendition(default_storage, PREFIX, f"w{width}", images.fit_width(clean, width))
         for width in widths
     ]
     renditions.append(

@@ -23,9 +23,7 @@ SEARCH_CONFIGS = {"en": "english", "ru": "russian"}  # PostgreSQL has no Belarus
 def public_articles(request=None):
     """Published articles in the current language, ready for a list."""
     return (
-        Article.objects.published()
-        .in_language(translation.get_language())
-        .prefetch_related("tags")
+        Article.objects.published().in_language(translation.get_language()).prefetch_related("tags")
     )
 
 

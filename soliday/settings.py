@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "soliday",
     "news",
+    "actions",
 ]
 
 MIDDLEWARE = [
@@ -120,8 +121,15 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Files participants send wait here until a moderator approves them. It is never
+# under MEDIA_URL: moderators see these files only through a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -135,6 +143,16 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Largest upload accepted for an editor's lead image, in bytes.
 NEWS_IMAGE_MAX_BYTES = env.int("NEWS_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
+
+# Participants' photos: phones take 48-megapixel pictures of several megabytes.
+ACTIONS_PHOTO_MAX_BYTES = env.int("ACTIONS_PHOTO_MAX_BYTES", default=25 * 1024 * 1024)
+ACTIONS_PHOTO_MAX_PIXELS = env.int("ACTIONS_PHOTO_MAX_PIXELS", default=50_000_000)
+# Submissions per client and window, counted in the shared cache under a salted hash.
+ACTIONS_RATE_LIMIT = env.int("ACTIONS_RATE_LIMIT", default=10)
+ACTIONS_RATE_WINDOW = env.int("ACTIONS_RATE_WINDOW", default=3600)
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {
     "default": {
@@ -176,3 +194,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 FORMAT_MODULE_PATH = ["soliday.formats"]
+
+# Hashtags: #4Августа and #4августа are one tag.
+TAGGIT_CASE_INSENSITIVE = True

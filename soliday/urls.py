@@ -35,7 +35,7 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         ),

@@ -29,9 +29,7 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(error)
-            raise CommandError(
-                f"{len(errors)} malformed file(s); nothing was imported."
-            )
+            raise CommandError(f"{len(errors)} malformed file(s); nothing was imported.")
         created = updated = 0
         with transaction.atomic():
             for path, item in parsed:

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class ActionType(models.TextChoices):
+    PICKET = "picket", _("Picket")
+    LETTER = "letter", _("Letter")
+    PETITION = "petition", _("Petition")
+    ART = "art", _("Art action")
+    PHOTO = "photo", _("Photo action")
+    CONCERT = "concert", _("Concert")
+    STREET_RENAMING = "street_renaming", _("Street renaming")
+    RALLY = "rally", _("Rally")
+    OTHER = "other", _("Other")
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class CampaignHashtag(TaggedItemBase):
+    content_object = models.ForeignKey("Campaign", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("campaign hashtag")
+        verbose_name_plural = _("campaign hashtags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="actions_campaignhashtag_unique"
+            ),
+        ]
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_be = models.CharField(_("name (Belarusian)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_be = models.TextField(_("description (Belarusian)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    hashtags = TaggableManager(
+        _("hashtags"),
+        through=CampaignHashtag,
+        blank=True,
+        help_text=_("Offered on the submission form, e.g. 4august, 4августа, bysoliday."),
+    )
+    action_types = models.JSONField(
+        _("expected action types"),
+        default=list,
+        blank=True,
+        help_text=_("The types the form offers first for this campaign; empty means all."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Active campaigns are offered on the form.")
+    )
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    def _localised(self, field):
+        language = translation.get_language() or "en"
+        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en")
+
+    @property
+    def name(self):
+        return self._localised("name")
+
+    @property
+    def description(self):
+        return self._localised("description")
+
+
+class ActionQuerySet(models.QuerySet):
+    def approved(self):
+        """The only way an action reaches a public page."""
+        return self.filter(status=Action.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Action.Status.PENDING)
+
+
+class TaggedAction(TaggedItemBase):
+    content_object = models.ForeignKey("Action", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("action hashtag")
+        verbose_name_plural = _("action hashtags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="actions_taggedaction_unique"
+            ),
+        ]
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class PhotoStatus(models.TextChoices):
+        NONE = "none", _("No photo")
+        QUEUED = "queued", _("Waiting to be processed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Processing failed")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="actions"
+    )
+    action_type = models.CharField(
+        _("type of action"), max_length=20, choices=ActionType, default=ActionType.PICKET
+    )
+    caption = models.TextField(_("caption"), max_length=2000, blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code."))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    hashtags = TaggableManager(_("hashtags"), through=TaggedAction, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, help_text=_("Empty means anonymous.")
+    )
+    email = models.EmailField(
+        _("contact email"), blank=True, help_text=_("Never public; used only to tell the result.")
+    )
+    consent = models.BooleanField(_("consent to publication"), default=False)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+
+    # The photo. `upload` is the participant's file waiting in private storage for
+    # the background task; it is deleted as soon as the clean copy exists.
+    # `photo` is the clean, re-encoded copy (private storage, never public).
+    # `renditions` are made once by the task:
+    # [{"name": "thumb"|"display"|"share", "path", "width", "height"}, ...]
+    # They live in private storage while pending and in public storage once approved.
+    photo_status = models.CharField(
+        _("photo"), max_length=10, choices=PhotoStatus, default=PhotoStatus.NONE
+    )
+    upload = models.CharField(max_length=255, blank=True, editable=False)
+    photo = models.CharField(max_length=255, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    renditions_public = models.BooleanField(default=False, editable=False)
+    processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    processing_error = models.TextField(_("processing error"), blank=True, editable=False)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            # The moderation queue: pending actions, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="actions_pending_queue_idx",
+                condition=Q(status="pending"),
+            ),
+            # Public pages: approved actions of a campaign, newest first.
+            models.Index(
+                fields=["campaign", "-submitted_at", "-id"],
+                name="actions_approved_campaign_idx",
+                condition=Q(status="approved"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="actions_action_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="actions_action_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_action_type_display()}, {self.city}"
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", kwargs={"pk": self.pk})
+
+    def rendition(self, name):
+        for rendition in self.renditions:
+            if rendition["name"] == name:
+                return rendition
+        return None

@@ -1,0 +1,91 @@
+"""Shared fixtures: people by role, media in a temporary folder, pictures made in code."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from PIL import Image
+
+
+@pytest.fixture(autouse=True)
+def media_dirs(settings, tmp_path):
+    """Every test writes media into its own temporary folders, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": settings.MEDIA_URL},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.SECURE_SSL_REDIRECT = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def roles(db):
+    call_command("setup_roles", stdout=io.StringIO())
+
+
+def _staff_in(django_user_model, username, group_name):
+    user = django_user_model.objects.create_user(
+        username=username, password="password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(roles, django_user_model):
+    return _staff_in(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def stranger(db, django_user_model):
+    """Logged in, but no staff member."""
+    return django_user_model.objects.create_user(username="stranger", password="password")
+
+
+def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kwargs):
+    image = Image.new("RGB", size, color)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
+    content_type = content_type or f"image/{fmt.lower()}"
+    return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
