@@ -5,5 +5,10 @@ ROLES = {
     "Editors": {
         "news": ["article"],
     },
+    "Moderators": {
+        "actions": ["action", "campaign"],
+    },
 }
+# Moderators view and change; they never add or delete (see ROLE_ACTIONS).
+ROLE_ACTIONS = {"Moderators": ("change", "view")}
 ACTIONS = ("add", "change", "delete", "view")

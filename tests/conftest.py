@@ -89,3 +89,33 @@ def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kw
 def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
     content_type = content_type or f"image/{fmt.lower()}"
     return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
+
+
+@pytest.fixture
+def moderator(roles, django_user_model):
+    return _staff_in(django_user_model, "moderator", "Moderators")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def campaign(db):
+    import datetime
+
+    from actions.models import ActionType, Campaign
+
+    campaign = Campaign.objects.create(
+        slug="4august",
+        name_en="Day of Solidarity with Belarus",
+        name_be="Дзень салідарнасці з Беларуссю",
+        name_ru="День солидарности с Беларусью",
+        starts_on=datetime.date(2026, 8, 4),
+        action_types=[ActionType.PICKET, ActionType.PHOTO],
+        is_active=True,
+    )
+    campaign.hashtags.add("4august", "4августа", "bysoliday")
+    return campaign
