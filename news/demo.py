@@ -16,6 +16,11 @@ STORIES = [
         "days_ago": 2,
         "tags": ["4august", "bysoliday"],
         "image": "lanterns",
+        "alt": {
+            "en": "Drawing: yellow lanterns on a black and red poster",
+            "be": "Малюнак: жоўтыя ліхтарыкі на чорна-чырвоным плакаце",
+            "ru": "Рисунок: жёлтые фонарики на чёрно-красном плакате",
+        },
         "articles": {
             "en": (
                 "Lanterns for 4 August: how to join this year",
@@ -59,6 +64,11 @@ STORIES = [
         "days_ago": 9,
         "tags": ["letters"],
         "image": "letters",
+        "alt": {
+            "en": "Drawing: a red and white poster with yellow circles",
+            "be": "Малюнак: чырвона-белы плакат з жоўтымі кругамі",
+            "ru": "Рисунок: красно-белый плакат с жёлтыми кругами",
+        },
         "articles": {
             "en": (
                 "Write a letter: addresses and a sample text",
@@ -96,6 +106,11 @@ STORIES = [
         "days_ago": 30,
         "tags": ["bysoliday"],
         "image": "streets",
+        "alt": {
+            "en": "Drawing: a green and cream poster with yellow circles",
+            "be": "Малюнак: зялёна-крэмавы плакат з жоўтымі кругамі",
+            "ru": "Рисунок: зелёно-кремовый плакат с жёлтыми кругами",
+        },
         "articles": {
             "en": (
                 "Streets renamed for a day in twelve cities",
@@ -149,7 +164,7 @@ def load(stdout=None):
                         status=Article.Status.PUBLISHED,
                         published_at=now - timedelta(days=story["days_ago"]),
                         translation_of=original,
-                        lead_image_alt=title,
+                        lead_image_alt=story["alt"][language],
                     )
                     services.attach_lead_image(
                         article, picture_upload(f"{story['image']}", name="demo.jpg")
