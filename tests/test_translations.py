@@ -45,7 +45,9 @@ def test_compiled_catalogue_matches_the_source(language):
                 int(k): v for k, v in entry.msgstr_plural.items()
             }, entry.msgid
         else:
-            assert msgstr == entry.msgstr, f"{entry.msgid!r} differs from the .mo: run make messages"
+            assert msgstr == entry.msgstr, (
+                f"{entry.msgid!r} differs from the .mo: run make messages"
+            )
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext tools are not installed")
@@ -63,10 +65,18 @@ def test_catalogues_hold_every_string_in_the_code(tmp_path):
         cwd=tmp_path,
         check=True,
         capture_output=True,
-        env={"DEBUG": "true", "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "soliday.settings"},
+        env={
+            "DEBUG": "true",
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "soliday.settings",
+        },
     )
     for language in LANGUAGES:
-        committed = {(e.msgctxt, e.msgid) for e in active_entries(polib.pofile(str(catalogue(language))))}
+        committed = {
+            (e.msgctxt, e.msgid) for e in active_entries(polib.pofile(str(catalogue(language))))
+        }
         fresh = polib.pofile(str(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"))
-        missing = sorted(e.msgid for e in active_entries(fresh) if (e.msgctxt, e.msgid) not in committed)
+        missing = sorted(
+            e.msgid for e in active_entries(fresh) if (e.msgctxt, e.msgid) not in committed
+        )
         assert missing == [], f"not in locale/{language}: {missing[:20]}: run make messages"
