@@ -111,6 +111,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "lead_image" in form.changed_data:
+            # The form has already put the upload (or "" for "clear") on obj: give the
+            # services back the stored name, so that the old file is retired with the rest.
+            obj.lead_image = form.initial.get("lead_image") or ""
             upload = form.cleaned_data.get("lead_image")
             if isinstance(upload, UploadedFile):
                 services.attach_lead_image(obj, upload)

@@ -23,9 +23,6 @@ class LatestRssFeed(Feed):
     def link(self):
         return reverse("news:list")
 
-    def feed_extra_kwargs(self, obj):
-        return {"language": translation.get_language()}
-
     def articles(self, obj):
         return Article.objects.published().in_language(translation.get_language())
 

@@ -85,7 +85,12 @@ def parse(text):
     if not paragraphs:
         raise LegacyFormatError("the body is empty")
     lead = ""
-    if not paragraphs[0].startswith(BULLET) and len(paragraphs[0]) <= LEAD_MAX_LENGTH:
+    # A short first paragraph is the lead, unless it is all there is: then it is the body.
+    if (
+        len(paragraphs) > 1
+        and not paragraphs[0].startswith(BULLET)
+        and len(paragraphs[0]) <= LEAD_MAX_LENGTH
+    ):
         lead = paragraphs.pop(0).replace("\n", " ")
     return LegacyArticle(
         title=title,

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
@@ -96,7 +98,8 @@ def tag_detail(request, slug):
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # PostgreSQL refuses NUL characters in text: they cannot be part of a word anyway.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     page = None
     if query:
         page = paginate(request, search_articles(public_articles(), query))
@@ -114,15 +117,18 @@ def search_articles(queryset, query):
             + SearchVector("body", weight="C", config=config)
         )
         search_query = SearchQuery(query, config=config, search_type="websearch")
+        # Filter on the match itself: a rank above 0 needs only one of the words.
         return (
-            queryset.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
             .order_by("-rank", "-published_at", "-id")
         )
-    # SQLite: every word must appear in the title, lead or body.
+    # SQLite: every word must appear in the title, lead or body. Its LIKE ignores the case of
+    # ASCII letters only; Django's REGEXP runs Python's re, which folds Cyrillic as well.
     for word in query.split()[:10]:
+        pattern = re.escape(word)
         queryset = queryset.filter(
-            Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+            Q(title__iregex=pattern) | Q(lead__iregex=pattern) | Q(body__iregex=pattern)
         )
     return queryset
 

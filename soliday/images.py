@@ -54,11 +54,15 @@ def open_upload(fileobj, *, max_pixels, max_bytes=None, formats=ALLOWED_FORMATS)
             code="too_large",
         )
     fileobj.seek(0)
+    # Only formats with an opener of their own: Pillow opens MPO through the JPEG opener and
+    # raises KeyError for a name it has none for, which would turn a PNG into a crash.
+    Image.init()
+    openers = [name for name in formats if name in Image.OPEN]
     try:
         with warnings.catch_warnings():
             # A decompression-bomb warning is an error for us.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(fileobj, formats=list(formats))
+            image = Image.open(fileobj, formats=openers)
             width, height = image.size
             if width * height > max_pixels:
                 raise ValidationError(

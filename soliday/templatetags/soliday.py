@@ -1,7 +1,8 @@
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -19,8 +20,13 @@ def language_switcher(context):
     urls = context.get("translation_urls") or {}
     current = context.get("LANGUAGE_CODE")
     languages = []
+    path = request.get_full_path()
     for code, _name in settings.LANGUAGES:
-        url = urls.get(code) or translate_url(request.get_full_path(), code)
+        url = urls.get(code) or translate_url(path, code)
+        if url == path and code != current:
+            # An address that resolves nowhere (a 404) cannot be translated: go home.
+            with translation.override(code):
+                url = reverse("home")
         info = get_language_info(code)
         languages.append(
             {"code": code, "name": info["name_local"], "url": url, "current": code == current}
@@ -37,3 +43,20 @@ def media_url(path):
 @register.filter
 def srcset(renditions):
     return ", ".join(f"{default_storage.url(r['path'])} {r['width']}w" for r in renditions)
+
+
+# Open Graph wants a territory with the language.
+OG_LOCALES = {"en": "en_GB", "be": "be_BY", "ru": "ru_RU"}
+
+
+@register.filter
+def og_locale(language):
+    return OG_LOCALES.get(language, language)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """`url` as an absolute address for feeds and sharing tags; absolute URLs stay as they are."""
+    if not url or "://" in url:
+        return url
+    return f"{context.get('SITE_URL', settings.SITE_URL)}{url}"

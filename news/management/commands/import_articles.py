@@ -22,8 +22,11 @@ class Command(BaseCommand):
         parsed, errors = [], []
         for path in self.expand(paths):
             try:
-                text = path.read_text(encoding="utf-8")
-                parsed.append((path, legacy.parse(text)))
+                # utf-8-sig: a byte order mark from a Windows editor is not part of the title.
+                text = path.read_text(encoding="utf-8-sig")
+                item = legacy.parse(text)
+                self.check_lengths(item)
+                parsed.append((path, item))
             except (OSError, UnicodeDecodeError, legacy.LegacyFormatError) as exc:
                 errors.append(f"{path}: {self.describe(exc)}")
         if errors:
@@ -47,6 +50,19 @@ class Command(BaseCommand):
                 yield from sorted(path.glob("*.txt"))
             else:
                 yield path
+
+    def check_lengths(self, item):
+        """What the database would refuse is a malformed file too, found before any write."""
+        for attribute, field in [
+            ("title", "title"),
+            ("author", "author"),
+            ("source", "source"),
+            ("image_url", "lead_image_source_url"),
+        ]:
+            limit = Article._meta.get_field(field).max_length
+            if len(getattr(item, attribute)) > limit:
+                name = attribute.replace("_", " ")
+                raise legacy.LegacyFormatError(f"the {name} is longer than {limit} characters")
 
     def describe(self, exc):
         if isinstance(exc, UnicodeDecodeError):
