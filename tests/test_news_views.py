@@ -242,7 +242,8 @@ def test_sharing_image_keeps_an_absolute_media_url(client, settings):
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert f'<meta property="og:image" content="https://media.soliday.example/{card["path"]}">' in html
+    expected = f"https://media.soliday.example/{card['path']}"
+    assert f'<meta property="og:image" content="{expected}">' in html
 
 
 def test_article_without_image_has_a_small_card(client):
