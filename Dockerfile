@@ -11,7 +11,7 @@ COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 
 RUN useradd --system --create-home --uid 1000 soliday \
-    && mkdir -p /data/media /app/var/static \
+    && mkdir -p /data/media /data/private /app/var/static \
     && chown -R soliday /data /app/var
 COPY --chown=soliday . .
 

@@ -23,6 +23,12 @@ def track(storage, path):
 
 @contextmanager
 def delete_files_on_error():
+    """Delete the files tracked inside the block if it raises.
+
+    Nested blocks hand their files to the enclosing one when they succeed, so an
+    error in the outer transaction still removes them.
+    """
+    outer = _written.get()
     written = []
     token = _written.set(written)
     try:
@@ -33,6 +39,8 @@ def delete_files_on_error():
         raise
     finally:
         _written.reset(token)
+    if outer is not None:
+        outer.extend(written)
 
 
 def delete_on_commit(storage, paths):

@@ -192,6 +192,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Two lines for every task run: useful only when debugging the queue.
+        "django_tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
+    },
 }
 FORMAT_MODULE_PATH = ["soliday.formats"]
 

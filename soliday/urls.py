@@ -30,6 +30,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", news_views.home, name="home"),
     path("news/", include("news.urls")),
+    path("actions/", include("actions.urls")),
 )
 
 if settings.SERVE_MEDIA:

@@ -41,7 +41,8 @@ def fast_and_quiet(settings):
 
 
 @pytest.fixture(autouse=True)
-def clear_cache():
+def clear_cache(fast_and_quiet):
+    """Runs after the cache is swapped for a local one, so it clears the one tests use."""
     from django.core.cache import cache
 
     cache.clear()

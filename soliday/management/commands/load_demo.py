@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from actions import demo as actions_demo
 from news import demo as news_demo
 
 
@@ -8,3 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         news_demo.load(stdout=self.stdout)
+        actions_demo.load(stdout=self.stdout)

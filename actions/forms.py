@@ -1,0 +1,292 @@
+import re
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from actions import gazetteer, uploads
+from actions.models import Action, ActionType, Campaign
+from soliday import countries
+
+MAX_HASHTAGS = 10
+MAX_HASHTAG_LENGTH = 50
+# "#a #b", "a, b", "#a#b": the separators between hashtags.
+HASHTAG_SEPARATORS = re.compile(r"[\s,;#]+")
+# Letters and digits of any script, "_" and "-".
+HASHTAG = re.compile(r"[\w-]+")
+PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
+
+
+def parse_hashtags(text):
+    """Hashtag names as the participant meant them: lowercase, without '#', each once."""
+    text = unicodedata.normalize("NFKC", text or "")
+    names = []
+    for part in HASHTAG_SEPARATORS.split(text):
+        name = part.strip("-").lower()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def shorten(text, length=20):
+    return text if len(text) <= length else f"{text[:length]}…"
+
+
+class CampaignSelect(forms.Select):
+    """Each campaign carries its hashtags, so the page can show them as the default."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        campaign = getattr(value, "instance", None)
+        if campaign is not None:
+            tags = " ".join(f"#{tag.name}" for tag in campaign.hashtags.all())
+            option["attrs"]["data-hashtags"] = tags
+        return option
+
+
+class SubmitForm(forms.Form):
+    """The participant's form. Field names are part of the public interface (tests, apps)."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}),
+        error_messages={
+            "required": _("Choose a photo to send."),
+            "empty": _("The file is empty."),
+            "invalid": _("This file could not be read. Choose the photo again."),
+        },
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        queryset=Campaign.objects.none(),
+        widget=CampaignSelect,
+        error_messages={
+            "required": _("Choose the campaign of your action."),
+            "invalid_choice": _("Choose a campaign from the list."),
+        },
+    )
+    action_type = forms.ChoiceField(
+        label=_("Type of action"),
+        choices=ActionType.choices,
+        error_messages={"invalid_choice": _("Choose a type of action from the list.")},
+    )
+    city = forms.CharField(
+        label=_("City or town"),
+        max_length=100,
+        help_text=_("Start typing to see suggestions. A place that is not suggested is fine too."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the city or town of your action.")},
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=lambda: [("", "—"), *countries.choices()],
+        error_messages={
+            "required": _("Choose the country of your action."),
+            "invalid_choice": _("Choose a country from the list."),
+        },
+    )
+    use_photo_location = forms.BooleanField(
+        label=_("Use the location stored in my photo"),
+        required=False,
+        help_text=_(
+            "Only if you tick this do we read the place from the photo. "
+            "Many phones remove it when sending a photo; the pin or the city centre is used then."
+        ),
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter the latitude as a number, e.g. 53.9."),
+            "min_value": _("The latitude is between -90 and 90."),
+            "max_value": _("The latitude is between -90 and 90."),
+        },
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter the longitude as a number, e.g. 27.56."),
+            "min_value": _("The longitude is between -180 and 180."),
+            "max_value": _("The longitude is between -180 and 180."),
+        },
+    )
+    hashtags = forms.CharField(
+        label=_("Hashtags"),
+        required=False,
+        max_length=2000,
+        help_text=_("Separated by spaces or commas, with or without #. Empty: the campaign's."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    caption = forms.CharField(
+        label=_("What happened?"),
+        required=False,
+        max_length=Action._meta.get_field("caption").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _(
+                "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
+            ),
+        },
+    )
+    alt_text = forms.CharField(
+        label=_("What does the photo show?"),
+        required=False,
+        max_length=Action._meta.get_field("alt_text").max_length,
+        help_text=_("One sentence for people who cannot see the photo."),
+        error_messages={
+            "max_length": _(
+                "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
+            ),
+        },
+    )
+    name = forms.CharField(
+        label=_("Your name as shown with the photo"),
+        required=False,
+        max_length=Action._meta.get_field("display_name").max_length,
+        help_text=_("Leave it empty to stay anonymous."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        required=False,
+        help_text=_("Only to tell you whether your photo was published. Never shown."),
+        error_messages={"invalid": _("Enter an email address such as name@example.org.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that this photo and text are published on Soliday after moderation, "
+            "and the people who can be recognised in it agree too."
+        ),
+        error_messages={"required": _("Without your consent we cannot publish the photo.")},
+    )
+    # A trap for robots: hidden from people (CSS class, aria-hidden, no tab stop).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    HONEYPOT = "website"
+
+    def __init__(self, *args, oversized=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_image = None
+        self.photo_location = None
+        self.fields["photo"].help_text = _(
+            "JPEG, PNG, WebP or HEIC (iPhone), up to %(megabytes)s MB."
+        ) % {"megabytes": settings.ACTIONS_PHOTO_MAX_BYTES // (1024 * 1024)}
+        if "photo" in oversized:
+            # The upload handler stopped reading the file, so the field arrives empty.
+            too_large = uploads.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)
+            self.fields["photo"].error_messages["required"] = too_large.message
+        field = self.fields["campaign"]
+        field.queryset = Campaign.objects.active().prefetch_related("hashtags")
+        # Evaluated once here; rendering the select reuses these rows.
+        self.campaigns = campaigns = list(field.queryset)
+        if len(campaigns) == 1:
+            campaign = campaigns[0]
+            field.initial = campaign.pk
+            field.empty_label = None
+            tags = [tag.name for tag in campaign.hashtags.all()]
+            if tags:
+                self.fields["hashtags"].widget.attrs["placeholder"] = " ".join(
+                    f"#{name}" for name in tags
+                )
+            self._offer_first(campaign.action_types)
+
+    def _offer_first(self, expected):
+        """The campaign's expected action types come first, and the first is preselected."""
+        expected = [value for value in expected or () if value in ActionType.values]
+        if not expected:
+            return
+        field = self.fields["action_type"]
+        rest = [choice for choice in ActionType.choices if choice[0] not in expected]
+        field.choices = [(value, ActionType(value).label) for value in expected] + rest
+        field.initial = expected[0]
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.data.get(self.HONEYPOT, "").strip())
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        self.photo_image = uploads.validate_upload(upload)
+        return upload
+
+    def clean_city(self):
+        return " ".join(self.cleaned_data["city"].split())
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_hashtags(self):
+        names = parse_hashtags(self.cleaned_data.get("hashtags"))
+        if len(names) > MAX_HASHTAGS:
+            raise forms.ValidationError(
+                ngettext_lazy(
+                    "At most %(limit)d hashtags, please: you entered %(count)d.",
+                    "At most %(limit)d hashtags, please: you entered %(count)d.",
+                    "limit",
+                )
+                % {"limit": MAX_HASHTAGS, "count": len(names)},
+                code="too_many",
+            )
+        too_long = [name for name in names if len(name) > MAX_HASHTAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("A hashtag can be at most %(limit)d characters long: #%(tag)s is longer.")
+                % {"limit": MAX_HASHTAG_LENGTH, "tag": shorten(too_long[0])},
+                code="too_long",
+            )
+        invalid = [name for name in names if not HASHTAG.fullmatch(name)]
+        if invalid:
+            raise forms.ValidationError(
+                _("Hashtags are made of letters, digits, _ and -: #%(tag)s is not.")
+                % {"tag": shorten(invalid[0])},
+                code="invalid",
+            )
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
+        campaign = cleaned.get("campaign")
+        if campaign is not None and not cleaned.get("hashtags") and "hashtags" in cleaned:
+            cleaned["hashtags"] = [tag.name.lower() for tag in campaign.hashtags.all()]
+        if self.photo_image is not None:
+            # The photo's own location is read only when the participant asks for it.
+            if cleaned.get("use_photo_location"):
+                self.photo_location = uploads.read_gps(self.photo_image)
+            # Let the pixels go (not close(): that would close the upload too).
+            self.photo_image = None
+            self.cleaned_data["photo"].seek(0)
+        return cleaned
+
+    def location(self):
+        """Where the action happened: the photo's GPS if asked for, else the pin, else the city.
+
+        Returns (latitude, longitude), or (None, None) for a place the gazetteer does not know.
+        """
+        if self.photo_location is not None:
+            return self.photo_location
+        data = self.cleaned_data
+        if data.get("latitude") is not None and data.get("longitude") is not None:
+            return data["latitude"], data["longitude"]
+        city = gazetteer.find(data["city"], data["country"])
+        if city is not None:
+            return city.latitude, city.longitude
+        return None, None

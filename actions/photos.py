@@ -1,0 +1,125 @@
+"""Participants' photos: decode, clean and render. Pixels only; no database, no storage.
+
+The background task (`actions.tasks`) feeds the bytes of an upload through
+`decode()` and `clean()`, then stores what `render()` returns. Orientation is
+applied exactly once, after shrinking (pillow-heif has already applied a HEIC
+file's rotation and reset its EXIF orientation to 1, so it is not applied twice).
+"""
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+from soliday import images
+
+# What a participant may send. Animated GIF and WebP keep their first frame.
+ALLOWED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF")
+# The clean master kept in private storage: long edge capped, JPEG, no metadata.
+MASTER_LONG_EDGE = 3000
+MASTER_QUALITY = 90
+# name -> (how, size, format, quality); "width" fits the width, "cover" crops to the box.
+RENDITIONS = {
+    "thumb": ("width", 400, "WEBP", 80),
+    "display": ("width", 1600, "WEBP", 82),
+    "share": ("cover", (1200, 630), "JPEG", 85),
+}
+EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp"}
+
+
+class UnreadablePhoto(Exception):
+    """The bytes are not a picture we accept: retrying cannot help."""
+
+
+@dataclass(frozen=True)
+class Encoded:
+    name: str
+    data: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def decode(data, *, max_pixels, long_edge=MASTER_LONG_EDGE):
+    """Decode the first frame of `data`, letting the decoder scale down where it can.
+
+    Raises UnreadablePhoto for anything that is not a whole picture in an allowed
+    format within `max_pixels`.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=_openers())
+            width, height = image.size
+            if width * height > max_pixels:
+                raise UnreadablePhoto(f"{width}×{height} pixels is over the limit")
+            if max(width, height) > long_edge:
+                # JPEG decodes at 1/2, 1/4 or 1/8 scale, never below the requested size;
+                # pillow-heif picks an embedded thumbnail only when it is large enough.
+                scale = long_edge / max(width, height)
+                image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+            image.load()
+    except UnreadablePhoto:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ) as exc:
+        raise UnreadablePhoto(f"{type(exc).__name__}: {exc}") from exc
+    return image
+
+
+def _openers():
+    """The allowed formats Pillow has an opener for: MPO files come through the JPEG one
+    (and Image.open raises KeyError for a name without an opener)."""
+    Image.init()
+    return [name for name in ALLOWED_FORMATS if name in Image.OPEN]
+
+
+def clean(image, *, long_edge=MASTER_LONG_EDGE):
+    """Shrink, then orient and convert to sRGB: a fresh RGB image with no metadata."""
+    image = _usable_mode(image)
+    if max(image.size) > long_edge:
+        image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+    # to_srgb applies the EXIF orientation (once) and copies the pixels alone.
+    return images.to_srgb(image)
+
+
+def render(master):
+    """Encode the master and its renditions; returns [Encoded], the master first."""
+    encoded = [_encode("master", master, "JPEG", MASTER_QUALITY)]
+    for name, (how, size, fmt, quality) in RENDITIONS.items():
+        picture = images.fit_width(master, size) if how == "width" else images.cover(master, *size)
+        encoded.append(_encode(name, picture, fmt, quality))
+    return encoded
+
+
+def _encode(name, picture, fmt, quality):
+    return Encoded(
+        name=name,
+        data=images.encode(picture, fmt, quality),
+        extension=EXTENSIONS[fmt],
+        width=picture.width,
+        height=picture.height,
+    )
+
+
+def _usable_mode(image):
+    """A mode that resizes well; the info (ICC profile, EXIF orientation) is kept."""
+    if image.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        return image
+    if image.mode in ("P", "PA"):
+        return image.convert("RGBA")
+    if image.mode.startswith("I;16"):
+        # 16-bit greyscale: scale to 8 bits instead of clipping everything to white.
+        eight_bit = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+        eight_bit.info = dict(image.info)
+        return eight_bit
+    return image.convert("RGB")

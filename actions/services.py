@@ -1,0 +1,398 @@
+"""Workflows with side effects for actions: submitting, processing photos, moderating.
+
+Views, admin actions, the background task and management commands all call
+these functions; nothing here depends on a request.
+
+Where files live:
+- `incoming/…` in private storage: the participant's upload, waiting for the task.
+  Deleted as soon as the clean copy exists; its bytes are never kept.
+- `actions/…` in private storage: the clean master (always private) and the
+  renditions while the action is pending or rejected.
+- `actions/…` in the default (public) storage: the renditions of an approved
+  action, copied there under new random names on approval.
+"""
+
+import logging
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.files.storage import default_storage, storages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from actions import photos
+from actions.models import Action
+from soliday import files, images
+
+logger = logging.getLogger(__name__)
+
+INCOMING = "incoming"
+PREFIX = "actions"
+# The task tries a photo this many times before it is marked as failed.
+MAX_PROCESSING_ATTEMPTS = 4
+
+
+def private_storage():
+    return storages["private"]
+
+
+@contextmanager
+def consistent_files():
+    """A transaction whose files go with it: written files are deleted if it fails.
+
+    An enclosing `files.delete_files_on_error()` receives the files too, so that a
+    rollback of the caller's transaction removes them as well.
+    """
+    with files.delete_files_on_error(), transaction.atomic():
+        yield
+
+
+# Submitting
+
+
+def submit_action(
+    *,
+    campaign,
+    action_type,
+    city,
+    country,
+    latitude,
+    longitude,
+    hashtags,
+    caption,
+    alt_text,
+    display_name,
+    email,
+    consent,
+    upload,
+    language,
+):
+    """Store a participant's action, pending moderation, and queue its photo.
+
+    `upload` has been validated by the form (or is None). Its bytes go to private
+    storage under a random name until the task has made a clean copy. Nothing
+    about the request (address, user agent) is stored. A storage failure raises
+    and leaves neither a row nor a file.
+    """
+    with consistent_files():
+        incoming = ""
+        if upload is not None:
+            storage = private_storage()
+            incoming = storage.save(f"{INCOMING}/{uuid.uuid4().hex}.upload", upload)
+            files.track(storage, incoming)
+        action = Action.objects.create(
+            campaign=campaign,
+            action_type=action_type,
+            city=city,
+            country=country,
+            latitude=latitude,
+            longitude=longitude,
+            caption=caption,
+            alt_text=alt_text,
+            display_name=display_name,
+            email=email,
+            consent=consent,
+            language=language,
+            status=Action.Status.PENDING,
+            photo_status=Action.PhotoStatus.QUEUED if incoming else Action.PhotoStatus.NONE,
+            upload=incoming,
+        )
+        if hashtags:
+            action.hashtags.set(list(hashtags))
+        if incoming:
+            _enqueue_on_commit(action.pk)
+    return action
+
+
+def _enqueue_on_commit(action_id):
+    from actions.tasks import enqueue_processing
+
+    # robust: a queue that is down must not fail the participant's request; the
+    # action then shows as "waiting" in the admin and can be retried from there.
+    transaction.on_commit(lambda: enqueue_processing(action_id), robust=True)
+
+
+# Processing the photo (called by the background task)
+
+
+def process_photo(action_id):
+    """Make the clean master and renditions of a queued photo; True when done.
+
+    Idempotent: an action that is not waiting (already processed, deleted) is
+    left alone. Storage errors raise (the task retries); a file that is not a
+    picture raises photos.UnreadablePhoto.
+    """
+    action = (
+        Action.objects.filter(pk=action_id, photo_status=Action.PhotoStatus.QUEUED)
+        .exclude(upload="")
+        .only("pk", "upload")
+        .first()
+    )
+    if action is None:
+        return False
+    Action.objects.filter(pk=action.pk).update(processing_attempts=F("processing_attempts") + 1)
+    storage = private_storage()
+    with storage.open(action.upload, "rb") as fileobj:
+        data = fileobj.read()
+    # The slow part runs outside any transaction: no row is locked meanwhile.
+    image = photos.decode(data, max_pixels=settings.ACTIONS_PHOTO_MAX_PIXELS)
+    encoded = photos.render(photos.clean(image))
+    del data, image
+
+    with consistent_files():
+        locked = Action.objects.select_for_update().filter(pk=action.pk).first()
+        if (
+            locked is None
+            or locked.photo_status != Action.PhotoStatus.QUEUED
+            or locked.upload != action.upload
+        ):
+            return False
+        master, *renditions = encoded
+        locked.photo = images.save_bytes(storage, PREFIX, master.data, master.extension)
+        locked.photo_width, locked.photo_height = master.width, master.height
+        locked.renditions = [
+            {
+                "name": item.name,
+                "path": images.save_bytes(storage, PREFIX, item.data, item.extension),
+                "width": item.width,
+                "height": item.height,
+            }
+            for item in renditions
+        ]
+        locked.renditions_public = False
+        locked.photo_status = Action.PhotoStatus.READY
+        locked.processing_error = ""
+        locked.upload = ""
+        locked.save(
+            update_fields=[
+                "photo",
+                "photo_width",
+                "photo_height",
+                "renditions",
+                "renditions_public",
+                "photo_status",
+                "processing_error",
+                "upload",
+            ]
+        )
+        # The participant's original bytes go as soon as the clean copy is committed.
+        files.delete_on_commit(storage, [action.upload])
+    return True
+
+
+def record_processing_failure(action_id, error, *, final=False):
+    """Note a failed attempt; after the last one (or a `final` error) the photo is FAILED.
+
+    Returns the number of attempts so far, or None if the action no longer waits.
+    """
+    with transaction.atomic():
+        action = Action.objects.select_for_update().filter(pk=action_id).first()
+        if action is None or action.photo_status != Action.PhotoStatus.QUEUED:
+            return None
+        action.processing_error = str(error)[:1000]
+        if final or action.processing_attempts >= MAX_PROCESSING_ATTEMPTS:
+            action.photo_status = Action.PhotoStatus.FAILED
+        action.save(update_fields=["processing_error", "photo_status"])
+    logger.warning(
+        "Photo of action %s: attempt %s failed: %s", action_id, action.processing_attempts, error
+    )
+    return action.processing_attempts
+
+
+def retry_processing(actions):
+    """Queue failed (or stuck) photos again with a fresh count of attempts."""
+    pks = list(
+        Action.objects.filter(
+            pk__in=_pks(actions),
+            photo_status__in=[Action.PhotoStatus.FAILED, Action.PhotoStatus.QUEUED],
+        )
+        .exclude(upload="")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        Action.objects.filter(pk__in=pks).update(
+            photo_status=Action.PhotoStatus.QUEUED, processing_attempts=0, processing_error=""
+        )
+        for pk in pks:
+            _enqueue_on_commit(pk)
+    return pks
+
+
+# Moderating
+
+
+@dataclass
+class Outcome:
+    """What a moderation call did, for the moderator's message."""
+
+    decided: list = field(default_factory=list)
+    already_decided: list = field(default_factory=list)
+    photo_not_ready: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+def approve(actions, moderator, *, reconsider=False):
+    """Publish pending actions: their renditions are copied to public storage.
+
+    Only pending actions are decided (with `reconsider`, rejected ones too), each
+    under a row lock, so two moderators approving at once record one decision.
+    An action whose photo is not ready (waiting or failed) is refused.
+    """
+    allowed = {Action.Status.PENDING} | ({Action.Status.REJECTED} if reconsider else set())
+    outcome = Outcome()
+    for pk in _pks(actions):
+        try:
+            with consistent_files():
+                action = Action.objects.select_for_update().filter(pk=pk).first()
+                if action is None:
+                    continue
+                if action.status not in allowed:
+                    outcome.already_decided.append(action)
+                    continue
+                if action.photo_status in (Action.PhotoStatus.QUEUED, Action.PhotoStatus.FAILED):
+                    outcome.photo_not_ready.append(action)
+                    continue
+                if not action.renditions_public:
+                    _move_renditions(action, private_storage(), default_storage, public=True)
+                action.status = Action.Status.APPROVED
+                action.rejection_reason = ""
+                _stamp(action, moderator)
+                _log(moderator, action, gettext("Approved."))
+                _mail_on_commit(action)
+                outcome.decided.append(action)
+        except OSError:
+            logger.exception("Could not publish the photo of action %s", pk)
+            outcome.failed.append(pk)
+    return outcome
+
+
+def reject(actions, moderator, reason, *, reconsider=False):
+    """Reject pending actions; nothing of theirs stays public.
+
+    With `reconsider`, approved actions are rejected too: their renditions are
+    unpublished (moved back to private storage). Safe under concurrency like approve().
+    """
+    allowed = {Action.Status.PENDING} | ({Action.Status.APPROVED} if reconsider else set())
+    outcome = Outcome()
+    for pk in _pks(actions):
+        try:
+            with consistent_files():
+                action = Action.objects.select_for_update().filter(pk=pk).first()
+                if action is None:
+                    continue
+                if action.status not in allowed:
+                    outcome.already_decided.append(action)
+                    continue
+                if action.renditions_public:
+                    _move_renditions(action, default_storage, private_storage(), public=False)
+                action.status = Action.Status.REJECTED
+                action.rejection_reason = reason
+                action.featured = False
+                _stamp(action, moderator)
+                _log(moderator, action, gettext("Rejected: %(reason)s") % {"reason": reason})
+                _mail_on_commit(action)
+                outcome.decided.append(action)
+        except OSError:
+            logger.exception("Could not unpublish the photo of action %s", pk)
+            outcome.failed.append(pk)
+    return outcome
+
+
+def delete_action(action):
+    """Delete an action with every file it has, once the deletion is committed."""
+    for storage, paths in _files_of(action):
+        files.delete_on_commit(storage, paths)
+    action.delete()
+
+
+def _files_of(action):
+    renditions = [r["path"] for r in action.renditions]
+    private = [action.upload, action.photo]
+    if action.renditions_public:
+        return [(private_storage(), private), (default_storage, renditions)]
+    return [(private_storage(), private + renditions)]
+
+
+def _move_renditions(action, source, target, *, public):
+    """Copy the renditions under new random names; the old copies go on commit."""
+    old_paths = [r["path"] for r in action.renditions]
+    moved = []
+    for rendition in action.renditions:
+        with source.open(rendition["path"], "rb") as fileobj:
+            data = fileobj.read()
+        extension = PurePosixPath(rendition["path"]).suffix.lstrip(".") or "jpg"
+        moved.append({**rendition, "path": images.save_bytes(target, PREFIX, data, extension)})
+    action.renditions = moved
+    action.renditions_public = public
+    files.delete_on_commit(source, old_paths)
+
+
+def _stamp(action, moderator):
+    action.moderated_at = timezone.now()
+    action.moderated_by = moderator
+    action.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "featured",
+            "moderated_at",
+            "moderated_by",
+            "renditions",
+            "renditions_public",
+        ]
+    )
+
+
+def _log(moderator, action, message):
+    if moderator is not None:
+        LogEntry.objects.log_actions(
+            moderator.pk, [action], CHANGE, change_message=message, single_object=True
+        )
+
+
+def _pks(actions):
+    if isinstance(actions, QuerySet):
+        return sorted(actions.values_list("pk", flat=True))
+    return sorted(getattr(action, "pk", action) for action in actions)
+
+
+# Telling the participant
+
+
+def _mail_on_commit(action):
+    if action.email:
+        transaction.on_commit(lambda: send_decision_mail(action))
+
+
+def send_decision_mail(action):
+    """Tell the participant the decision, in their language. Never raises.
+
+    The address is never logged: a failure is logged with the action's id only.
+    """
+    try:
+        approved = action.status == Action.Status.APPROVED
+        template = "approved" if approved else "rejected"
+        with translation.override(action.language):
+            context = {
+                "action": action,
+                "campaign": action.campaign.name,
+                "url": settings.SITE_URL + action.get_absolute_url() if approved else "",
+                "reason": action.rejection_reason,
+            }
+            subject = render_to_string(f"emails/actions/{template}_subject.txt", context)
+            body = render_to_string(f"emails/actions/{template}.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [action.email])
+    except Exception as exc:
+        logger.warning(
+            "Could not send the decision mail for action %s (%s)", action.pk, type(exc).__name__
+        )
+        return False
+    return True

@@ -1,0 +1,39 @@
+"""Background tasks (django-tasks): photo processing with retries.
+
+The immediate backend (the embedded default) runs a task as soon as it is
+enqueued; production runs `manage.py db_worker` with the database backend,
+which also supports waiting before a retry (`run_after`).
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from actions import photos, services
+
+# Waits before the 2nd, 3rd, ... attempt when the backend can defer a task.
+RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+
+
+@task()
+def process_action_photo(action_id):
+    """Make the clean copy and renditions of an action's photo; retried on failure."""
+    try:
+        return services.process_photo(action_id)
+    except photos.UnreadablePhoto as exc:
+        # The same bytes will never decode: no point in trying again.
+        services.record_processing_failure(action_id, f"Unreadable photo: {exc}", final=True)
+    except Exception as exc:
+        attempts = services.record_processing_failure(action_id, f"{type(exc).__name__}: {exc}")
+        if attempts is not None and attempts < services.MAX_PROCESSING_ATTEMPTS:
+            enqueue_processing(action_id, delay=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+    return False
+
+
+def enqueue_processing(action_id, *, delay=None):
+    """Queue the photo of `action_id`; wait `delay` first when the backend can."""
+    queued = process_action_photo
+    if delay and queued.get_backend().supports_defer:
+        queued = queued.using(run_after=timezone.now() + delay)
+    return queued.enqueue(action_id)

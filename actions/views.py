@@ -1,0 +1,128 @@
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions import gazetteer, services
+from actions.forms import SubmitForm
+from actions.models import Action
+from actions.uploads import PhotoUploadHandler
+from soliday import countries, ratelimit
+
+logger = logging.getLogger(__name__)
+
+RATE_SCOPE = "actions-submit"
+
+
+@csrf_exempt  # checked by _submit(), once the upload handler below is in place
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    """The participant's form: GET shows it, POST validates and hands it to services."""
+    handler = None
+    if request.method == "POST":
+        decision = ratelimit.hit(
+            request,
+            RATE_SCOPE,
+            limit=settings.ACTIONS_RATE_LIMIT,
+            window=settings.ACTIONS_RATE_WINDOW,
+        )
+        if not decision.allowed:
+            return rate_limited(request, decision.retry_after)
+        # Before the body is read: stop reading a photo that is over the limit.
+        handler = PhotoUploadHandler(
+            request, field_name="photo", max_bytes=settings.ACTIONS_PHOTO_MAX_BYTES
+        )
+        request.upload_handlers.insert(0, handler)
+    return _submit(request, handler)
+
+
+@csrf_protect
+def _submit(request, handler):
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES, oversized=handler.oversized)
+        if form.honeypot_filled:
+            # A robot: it sees the same thanks page as a person, and nothing is stored.
+            logger.info("Dropped a submission that filled the honeypot field.")
+            return redirect("actions:thanks")
+        if form.is_valid():
+            data = form.cleaned_data
+            latitude, longitude = form.location()
+            services.submit_action(
+                campaign=data["campaign"],
+                action_type=data["action_type"],
+                city=data["city"],
+                country=data["country"],
+                latitude=latitude,
+                longitude=longitude,
+                hashtags=data["hashtags"],
+                caption=data["caption"],
+                alt_text=data["alt_text"],
+                display_name=data["name"],
+                email=data["email"],
+                consent=data["consent"],
+                upload=data["photo"],
+                language=translation.get_language(),
+            )
+            return redirect("actions:thanks")
+    else:
+        form = SubmitForm()
+    return render(request, "actions/submit.html", {"form": form, "section": "submit"})
+
+
+def rate_limited(request, retry_after):
+    minutes = max(1, -(-retry_after // 60))
+    message = ngettext(
+        "You have sent many forms in a short time. Please try again in %(minutes)d minute.",
+        "You have sent many forms in a short time. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    response = render(
+        request,
+        "actions/rate_limited.html",
+        {"message": message},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def thanks(request):
+    return render(request, "actions/thanks.html")
+
+
+@require_GET
+def detail(request, pk):
+    action = get_object_or_404(
+        Action.objects.approved().select_related("campaign").prefetch_related("hashtags"), pk=pk
+    )
+    display = action.rendition("display") if action.renditions_public else None
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "display": display,
+            "country_name": countries.name(action.country),
+            "section": "actions",
+        },
+    )
+
+
+@require_GET
+@cache_control(max_age=3600)
+def cities(request):
+    """City suggestions for the form: {"results": [{name, country, country_name, lat, lon}]}."""
+    query = request.GET.get("q", "")
+    results = []
+    for match in gazetteer.suggest(query):
+        item = match.as_dict()
+        item["country_name"] = countries.name(item["country"])
+        results.append(item)
+    return JsonResponse({"results": results})

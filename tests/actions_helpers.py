@@ -1,0 +1,130 @@
+"""Plain helpers for the actions tests: pictures made in code, and actions made the way
+the submission form makes them (through services.submit_action)."""
+
+import io
+from pathlib import Path
+
+import pillow_heif
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image, ImageCms
+
+from actions import services
+from actions.models import ActionType
+
+RED, BLUE = (220, 20, 30), (20, 40, 220)
+
+
+def two_colour(size=(400, 200), first=RED, second=BLUE):
+    """Left half `first`, right half `second`: orientation shows in where the colours end up."""
+    width, height = size
+    image = Image.new("RGB", size, second)
+    image.paste(first, (0, 0, width // 2, height))
+    return image
+
+
+def gps_exif(orientation=None):
+    """EXIF the way phones write it: camera, date, and a GPS position in Minsk."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Phone 15"
+    exif[ExifTags.Base.DateTime] = "2026:08:04 21:15:00"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (53.0, 54.0, 1.2)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (27.0, 33.0, 2.5)
+    return exif
+
+
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="Participant Name"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+
+
+def encode(image, fmt, **kwargs):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def jpeg_with_everything(size=(1200, 900), orientation=None):
+    """A phone JPEG: EXIF with GPS, an ICC profile, XMP and a comment."""
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return encode(
+        two_colour(size),
+        "JPEG",
+        exif=gps_exif(orientation).tobytes(),
+        icc_profile=icc,
+        xmp=XMP,
+        comment=b"taken by Participant Name",
+    )
+
+
+def heic_bytes(image, orientation=None):
+    pillow_heif.register_heif_opener()
+    exif = gps_exif(orientation).tobytes()
+    return encode(image, "HEIF", exif=exif, quality=90)
+
+
+def mpo_bytes(size=(800, 600)):
+    frames = [two_colour(size), Image.new("RGB", size, (0, 200, 0))]
+    return encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
+
+
+def animated_bytes(fmt, size=(200, 160)):
+    frames = [Image.new("RGB", size, RED), Image.new("RGB", size, BLUE)]
+    return encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type)
+
+
+def submit(campaign, data=None, **overrides):
+    """An action as the form submits it; `data` is the photo's bytes (None: no photo)."""
+    fields = {
+        "campaign": campaign,
+        "action_type": ActionType.PICKET,
+        "city": "Vilnius",
+        "country": "LT",
+        "latitude": 54.6872,
+        "longitude": 25.2797,
+        "hashtags": ["4august", "4августа"],
+        "caption": "Lanterns by the river.",
+        "alt_text": "Three people holding lanterns.",
+        "display_name": "",
+        "email": "",
+        "consent": True,
+        "upload": upload(data) if data is not None else None,
+        "language": "en",
+        **overrides,
+    }
+    return services.submit_action(**fields)
+
+
+def stored_files(root):
+    """Every file under `root`, as paths relative to it."""
+    root = Path(root)
+    if not root.exists():
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def assert_no_metadata(path):
+    """The stored picture carries no EXIF, XMP, ICC profile, comment or thumbnail."""
+    data = Path(path).read_bytes()
+    for secret in (b"PhoneMaker", b"Participant Name", b"Exif\x00\x00", b"ICC_PROFILE"):
+        assert secret not in data, f"{path} contains {secret!r}"
+    with Image.open(path) as image:
+        for key in ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "comment", "photoshop"):
+            assert key not in image.info, f"{path} carries {key}"
+        assert not image.getexif(), f"{path} carries EXIF"
+        assert not image.info.get("thumbnails")
+        assert getattr(image, "applist", []) == [] or all(
+            marker not in ("APP1", "APP2", "APP13") for marker, _data in image.applist
+        ), f"{path} carries APP markers"

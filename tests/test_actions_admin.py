@@ -1,0 +1,716 @@
+"""Moderation in the admin, used the way a member of Moderators uses it."""
+
+import logging
+import smtplib
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from actions import services
+from actions.models import Action, ActionType, Campaign
+from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
+
+CHANGELIST = "/admin/actions/action/"
+
+
+@pytest.fixture
+def make_action(campaign, django_capture_on_commit_callbacks):
+    """A submitted action whose photo has been processed (as after the task)."""
+
+    def make(photo=True, **overrides):
+        data = encode(two_colour((640, 480)), "JPEG") if photo else None
+        with django_capture_on_commit_callbacks(execute=True):
+            action = submit(overrides.pop("campaign", campaign), data, **overrides)
+        action.refresh_from_db()
+        return action
+
+    return make
+
+
+def change_url(action):
+    return reverse("admin:actions_action_change", args=[action.pk])
+
+
+def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **extra):
+    data = {"action": name, "_selected_action": [a.pk for a in actions], "index": 0, **extra}
+    return client.post(url, data, follow=True)
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+# The queue
+
+
+def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, make_action):
+    old = make_action(city="Warsaw")
+    new = make_action(city="Berlin")
+    decided = make_action(city="Prague")
+    Action.objects.filter(pk=decided.pk).update(status=Action.Status.APPROVED)
+
+    response = moderator_client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert response["Location"] == CHANGELIST + "?status=pending"
+
+    response = moderator_client.get(response["Location"])
+    assert list(response.context["cl"].result_list) == [old, new]
+
+
+def test_all_and_other_filters_are_not_redirected(moderator_client, make_action):
+    pending = make_action(city="Warsaw")
+    approved = make_action(city="Prague")
+    Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
+
+    response = moderator_client.get(CHANGELIST + "?status=all")
+    assert set(response.context["cl"].result_list) == {pending, approved}
+
+    response = moderator_client.get(CHANGELIST + "?status=approved")
+    assert list(response.context["cl"].result_list) == [approved]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_city"),
+    [
+        ("country=PL", "Warsaw"),
+        ("action_type__exact=letter", "Berlin"),
+        ("photo_status__exact=none", "Berlin"),
+        ("campaign__id__exact={other}", "Berlin"),
+    ],
+)
+def test_filters(moderator_client, make_action, query, expected_city):
+    other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on="2026-12-10")
+    make_action(city="Warsaw", country="PL")
+    make_action(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
+                campaign=other)  # fmt: skip
+
+    response = moderator_client.get(f"{CHANGELIST}?status=all&{query.format(other=other.pk)}")
+
+    assert [a.city for a in response.context["cl"].result_list] == [expected_city]
+
+
+def test_submitted_date_filter(moderator_client, make_action):
+    make_action(city="Warsaw")
+
+    response = moderator_client.get(
+        CHANGELIST, {"status": "all", "submitted_at__gte": "2999-01-01 00:00:00+00:00"}
+    )
+
+    assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize("term", ["Gdańsk", "lantern", "#4августа", "4АВГУСТА", "bysoliday"])
+def test_search_by_city_caption_and_hashtag(moderator_client, make_action, term):
+    found = make_action(
+        city="Gdańsk", caption="A lantern walk.", hashtags=["4августа", "bysoliday"]
+    )
+    make_action(city="Riga", caption="Posters.", hashtags=["letters"])
+
+    response = moderator_client.get(CHANGELIST, {"status": "all", "q": term})
+
+    assert list(response.context["cl"].result_list) == [found]
+
+
+def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.get(CHANGELIST + "?status=pending")
+
+    thumb = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
+    assert f'src="{thumb}"' in response.content.decode()
+    assert moderator_client.get(thumb).status_code == 200
+
+
+def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, make_action):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            response = moderator_client.get(CHANGELIST + "?status=all")
+        assert response.status_code == 200
+        return len(context)
+
+    for _ in range(2):
+        make_action(hashtags=["a", "b"])
+    two = queries()
+    for _ in range(18):
+        make_action(hashtags=["a", "b"])
+    # Session, user, the count, the page of actions with campaigns (select_related), their
+    # hashtags (one prefetch), and the filters' choices: none of it grows with the page.
+    assert queries() == two
+
+
+def test_the_admin_index_shows_the_pending_count(moderator_client, make_action):
+    make_action()
+    make_action()
+    approved = make_action()
+    Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
+
+    response = moderator_client.get("/admin/")
+
+    assert "2 actions are waiting for moderation." in response.content.decode()
+
+
+def test_an_editor_sees_no_pending_count(editor_client, make_action):
+    make_action()
+
+    response = editor_client.get("/admin/")
+
+    assert response.status_code == 200
+    assert "waiting for moderation" not in response.content.decode()
+
+
+# Private photos
+
+
+@pytest.mark.parametrize("name", ["thumb", "display", "share", "master"])
+def test_moderators_see_pending_photos_privately(moderator_client, make_action, name):
+    action = make_action()
+
+    response = moderator_client.get(reverse("admin:actions_action_photo", args=[action.pk, name]))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Type"] in ("image/webp", "image/jpeg")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "editor"])
+def test_nobody_else_reaches_a_pending_photo(client, make_action, stranger, editor, who):
+    action = make_action()
+    if who == "stranger":
+        client.force_login(stranger)
+    elif who == "editor":
+        client.force_login(editor)
+
+    for name in ["thumb", "display", "share", "master", "nonsense"]:
+        url = reverse("admin:actions_action_photo", args=[action.pk, name])
+        assert client.get(url).status_code == 404
+
+
+def test_a_pending_photo_is_not_under_the_media_url(client, make_action, media_dirs, settings):
+    action = make_action()
+
+    assert stored_files(media_dirs / "media") == []
+    for rendition in action.renditions:
+        assert client.get(settings.MEDIA_URL + rendition["path"]).status_code == 404
+
+
+def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, make_action, media_dirs):
+    url = reverse("admin:actions_action_photo", args=[9999, "thumb"])
+    assert moderator_client.get(url).status_code == 404
+
+    action = make_action()
+    (media_dirs / "private" / action.rendition("thumb")["path"]).unlink()
+    url = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
+    assert moderator_client.get(url).status_code == 404
+    letter = make_action(photo=False)
+    url = reverse("admin:actions_action_photo", args=[letter.pk, "master"])
+    assert moderator_client.get(url).status_code == 404
+
+
+def test_approved_photos_come_from_the_public_storage(moderator_client, make_action):
+    action = make_action()
+    post_action(moderator_client, "approve_selected", [action])
+    action.refresh_from_db()
+
+    content = moderator_client.get(CHANGELIST + "?status=approved").content.decode()
+    assert f'src="/media/{action.rendition("thumb")["path"]}"' in content
+    response = moderator_client.get(
+        reverse("admin:actions_action_photo", args=[action.pk, "share"])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+
+
+# Deciding in bulk
+
+
+def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
+    first, second = make_action(), make_action()
+
+    response = post_action(moderator_client, "approve_selected", [first, second])
+
+    assert "2 actions approved." in messages_of(response)
+    for action in (first, second):
+        action.refresh_from_db()
+        assert action.status == Action.Status.APPROVED
+        assert action.moderated_by == moderator
+        assert action.renditions_public
+    assert len(stored_files(media_dirs / "media")) == 6
+
+
+def test_approve_selected_reports_what_it_refused(moderator_client, make_action):
+    ready = make_action()
+    failed = make_action()
+    Action.objects.filter(pk=failed.pk).update(photo_status=Action.PhotoStatus.FAILED)
+
+    response = post_action(moderator_client, "approve_selected", [ready, failed])
+
+    assert messages_of(response) == [
+        "1 action approved.",
+        "1 action was not approved: its photo is still being processed or processing failed.",
+    ]
+    failed.refresh_from_db()
+    assert failed.status == Action.Status.PENDING
+
+
+def test_reject_selected_asks_for_a_reason_first(moderator_client, make_action):
+    action = make_action()
+
+    response = post_action(moderator_client, "reject_selected", [action])
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "admin/actions/action/reject.html"
+    assert 'name="reason"' in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_reject_selected_needs_a_reason(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.post(
+        CHANGELIST + "?status=pending",
+        {"action": "reject_selected", "_selected_action": [action.pk], "apply": "1", "reason": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_reject_selected_with_a_reason(moderator_client, moderator, make_action):
+    first, second = make_action(), make_action()
+
+    response = moderator_client.post(
+        CHANGELIST + "?status=pending",
+        {
+            "action": "reject_selected",
+            "_selected_action": [first.pk, second.pk],
+            "apply": "1",
+            "reason": "The photo shows faces.",
+        },
+        follow=True,
+    )
+
+    assert "2 actions rejected." in messages_of(response)
+    for action in (first, second):
+        action.refresh_from_db()
+        assert action.status == Action.Status.REJECTED
+        assert action.rejection_reason == "The photo shows faces."
+        assert action.moderated_by == moderator
+    entry = LogEntry.objects.get(object_id=str(first.pk))
+    assert entry.change_message == "Rejected: The photo shows faces."
+
+
+def test_an_action_decided_meanwhile_is_skipped(moderator_client, make_action, django_user_model):
+    action = make_action()
+    other = django_user_model.objects.create_user(username="other", is_staff=True)
+    services.reject([action], other, "Spam.")
+
+    response = post_action(
+        moderator_client, "approve_selected", [action], CHANGELIST + "?status=all"
+    )
+
+    assert "1 action was skipped: another decision was made first." in messages_of(response)
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED
+    assert action.moderated_by == other
+
+
+def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, make_action):
+    action = make_action()
+    Action.objects.filter(pk=action.pk).update(
+        photo_status=Action.PhotoStatus.FAILED,
+        processing_attempts=4,
+        processing_error="OSError: <b>disk</b>",
+    )
+
+    content = moderator_client.get(change_url(action)).content.decode()
+
+    assert "4 attempts; last error: OSError: &lt;b&gt;disk&lt;/b&gt;" in content
+
+
+def test_retry_processing_with_nothing_to_retry(moderator_client, make_action):
+    action = make_action()
+
+    response = post_action(moderator_client, "retry_processing", [action])
+
+    assert "0 photos queued for processing again." in messages_of(response)
+
+
+def test_retry_processing_from_the_list(
+    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+):
+    from actions import photos
+
+    monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
+    action = make_action()
+    assert action.photo_status == Action.PhotoStatus.FAILED
+    monkeypatch.undo()
+
+    response = moderator_client.get(CHANGELIST + "?status=all&photo_status__exact=failed")
+    assert list(response.context["cl"].result_list) == [action]
+    assert "Processing failed" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_action(moderator_client, "retry_processing", [action])
+
+    assert "1 photo queued for processing again." in messages_of(response)
+    action.refresh_from_db()
+    assert action.photo_status == Action.PhotoStatus.READY
+
+
+# The change page
+
+
+def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_action):
+    action = make_action(email="participant@example.org")
+
+    content = moderator_client.get(change_url(action)).content.decode()
+
+    assert "participant@example.org" in content
+    assert 'name="_approve"' in content
+    assert 'name="_reject"' in content
+    assert reverse("admin:actions_action_photo", args=[action.pk, "display"]) in content
+
+
+def form_data(action, **changes):
+    data = {
+        "campaign": action.campaign_id,
+        "action_type": action.action_type,
+        "city": action.city,
+        "country": action.country,
+        "latitude": action.latitude,
+        "longitude": action.longitude,
+        "hashtags": ", ".join(t.name for t in action.hashtags.all()),
+        "caption": action.caption,
+        "alt_text": action.alt_text,
+        "display_name": action.display_name,
+        "_status_seen": action.status,
+    }
+    data.update(changes)
+    return data
+
+
+def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action, media_dirs):
+    action = make_action(caption="Lantrens", city="Vilnus")
+
+    response = moderator_client.post(
+        change_url(action),
+        form_data(
+            action,
+            caption="Lanterns.",
+            alt_text="A lantern on a bridge.",
+            city="Vilnius",
+            country="LT",
+            latitude="54.69",
+            longitude="25.28",
+            hashtags="#4August, #BySoliday",
+            _approve="1",
+        ),
+        follow=True,
+    )
+
+    assert "1 action approved." in messages_of(response)
+    action.refresh_from_db()
+    assert (action.caption, action.alt_text, action.city) == (
+        "Lanterns.",
+        "A lantern on a bridge.",
+        "Vilnius",
+    )
+    assert (action.latitude, action.longitude) == (54.69, 25.28)
+    assert sorted(t.name for t in action.hashtags.all()) == ["4august", "bysoliday"]
+    assert action.status == Action.Status.APPROVED
+    assert action.moderated_by == moderator
+    history = moderator_client.get(reverse("admin:actions_action_history", args=[action.pk]))
+    content = history.content.decode()
+    assert "Approved." in content
+    assert "Changed" in content  # the edit is in the history too
+
+
+def test_a_bad_edit_approves_nothing(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, latitude="91", _approve="1")
+    )
+
+    assert response.status_code == 200
+    assert "latitude" in response.context["adminform"].form.errors
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_approving_a_photo_still_processing_is_refused(moderator_client, campaign, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    action = submit(campaign, jpeg_with_everything())
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, _approve="1"), follow=True
+    )
+
+    assert (
+        "1 action was not approved: its photo is still being processed or processing failed."
+        in messages_of(response)
+    )
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderator, make_action):
+    action = make_action(caption="Original.")
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, caption="Edited.", _reject="1")
+    )
+
+    reject_url = reverse("admin:actions_action_reject", args=[action.pk])
+    assert response["Location"] == reject_url
+    page = moderator_client.get(reject_url)
+    assert 'name="reason"' in page.content.decode()
+
+    response = moderator_client.post(
+        reject_url, {"reason": "Not an action.", "status_seen": "pending"}, follow=True
+    )
+
+    assert "1 action rejected." in messages_of(response)
+    action.refresh_from_db()
+    assert action.caption == "Edited."
+    assert action.status == Action.Status.REJECTED
+    assert action.rejection_reason == "Not an action."
+    assert action.moderated_by == moderator
+
+
+def test_rejecting_an_approved_action_unpublishes_it(
+    moderator_client, make_action, media_dirs, django_capture_on_commit_callbacks
+):
+    action = make_action()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(moderator_client, "approve_selected", [action])
+    assert stored_files(media_dirs / "media") != []
+
+    page = moderator_client.get(change_url(action)).content.decode()
+    assert "reject and unpublish" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            reverse("admin:actions_action_reject", args=[action.pk]),
+            {"reason": "Asked to be removed.", "status_seen": "approved"},
+            follow=True,
+        )
+
+    assert "1 action rejected." in messages_of(response)
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED
+    assert stored_files(media_dirs / "media") == []
+
+
+def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_action):
+    action = make_action()
+    services.reject([action], None, "Mistake.")
+    action.refresh_from_db()
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, _approve="1"), follow=True
+    )
+
+    assert "1 action approved." in messages_of(response)
+    action.refresh_from_db()
+    assert action.status == Action.Status.APPROVED
+    assert action.rejection_reason == ""
+
+
+def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action):
+    script = "<script>alert('x')</script>"
+    action = make_action(caption=script, city="<b>Minsk</b>", alt_text=script)
+
+    for url in [CHANGELIST + "?status=pending", change_url(action)]:
+        content = moderator_client.get(url).content.decode()
+        assert script not in content
+        assert "<b>Minsk</b>" not in content
+        assert "&lt;script&gt;" in content
+
+
+def test_moderators_cannot_add_or_delete_actions(moderator_client, make_action):
+    action = make_action()
+
+    assert moderator_client.get("/admin/actions/action/add/").status_code == 403
+    delete = reverse("admin:actions_action_delete", args=[action.pk])
+    assert moderator_client.get(delete).status_code == 403
+
+
+def test_staff_who_may_only_view_cannot_decide(client, make_action, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_action"))
+    client.force_login(viewer)
+    action = make_action()
+
+    reject = reverse("admin:actions_action_reject", args=[action.pk])
+    assert client.get(reject).status_code == 403
+    assert client.post(reject, {"reason": "x"}).status_code == 403
+    assert client.get(reverse("admin:actions_action_reject", args=[999])).status_code == 404
+    page = client.get(change_url(action)).content.decode()
+    assert 'name="_approve"' not in page
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_an_administrator_deletes_an_action_with_its_files(
+    admin_client, make_action, media_dirs, django_capture_on_commit_callbacks
+):
+    first, second, third = make_action(), make_action(), make_action()
+    assert stored_files(media_dirs / "private") != []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:actions_action_delete", args=[first.pk]), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(admin_client, "delete_selected", [second, third], post="yes")
+
+    assert Action.objects.count() == 0
+    assert stored_files(media_dirs / "private") == []
+
+
+def test_strangers_have_no_admin(client, stranger, make_action):
+    action = make_action()
+    client.force_login(stranger)
+
+    assert client.get(change_url(action)).status_code == 302  # to the admin login
+    reject = reverse("admin:actions_action_reject", args=[action.pk])
+    assert client.post(reject, {"reason": "x"}).status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+# Mail to the participant
+
+
+def test_approval_mail_in_the_participants_language(
+    moderator_client, make_action, settings, django_capture_on_commit_callbacks
+):
+    action = make_action(email="participant@example.org", language="be")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(moderator_client, "approve_selected", [action])
+
+    [message] = mail.outbox
+    assert message.to == ["participant@example.org"]
+    with translation.override("be"):
+        link = settings.SITE_URL + action.get_absolute_url()
+    assert "/be/" in link
+    assert link in message.body
+    assert "Дзень салідарнасці з Беларуссю" in message.body  # the campaign, in Belarusian
+
+
+def test_rejection_mail_has_the_reason(
+    moderator_client, make_action, django_capture_on_commit_callbacks
+):
+    action = make_action(email="participant@example.org", language="ru")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(
+            CHANGELIST + "?status=pending",
+            {
+                "action": "reject_selected",
+                "_selected_action": [action.pk],
+                "apply": "1",
+                "reason": "На фото видны лица.",
+            },
+        )
+
+    [message] = mail.outbox
+    assert "На фото видны лица." in message.body
+    assert "День солидарности с Беларусью" in message.body  # the campaign, in Russian
+    assert "http" not in message.body  # nothing to link to
+
+
+def test_no_email_no_mail(moderator_client, make_action, django_capture_on_commit_callbacks):
+    action = make_action(email="")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        post_action(moderator_client, "approve_selected", [action])
+
+    assert len(callbacks) == 1  # deleting the private copies; no mail to send
+    assert mail.outbox == []
+
+    assert mail.outbox == []
+
+
+def test_a_mail_failure_does_not_block_moderation(
+    moderator_client, make_action, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refused(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"participant@example.org": (550, b"No such user")})
+
+    monkeypatch.setattr(services, "send_mail", refused)
+    action = make_action(email="participant@example.org")
+
+    with (
+        caplog.at_level(logging.WARNING, logger="actions.services"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        response = post_action(moderator_client, "approve_selected", [action])
+
+    assert len(callbacks) == 2  # the private copies' deletion, and the mail
+
+    assert "1 action approved." in messages_of(response)
+    action.refresh_from_db()
+    assert action.status == Action.Status.APPROVED
+    assert f"action {action.pk}" in caplog.text
+    assert "participant@example.org" not in caplog.text
+
+
+# Campaigns
+
+
+def test_campaign_admin_edits_names_types_and_hashtags(moderator_client, campaign):
+    url = reverse("admin:actions_campaign_change", args=[campaign.pk])
+    page = moderator_client.get(url).content.decode()
+    assert 'type="checkbox" name="action_types" value="picket"' in page
+
+    response = moderator_client.post(
+        url,
+        {
+            "name_en": "Day of Solidarity with Belarus",
+            "name_be": "Дзень салідарнасці з Беларуссю",
+            "name_ru": "День солидарности с Беларусью",
+            "slug": campaign.slug,
+            "description_en": "",
+            "description_be": "",
+            "description_ru": "",
+            "hashtags": "#4August #4Августа",
+            "action_types": ["letter", "rally"],
+            "starts_on": "2026-08-04",
+            "ends_on": "",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    campaign.refresh_from_db()
+    assert campaign.action_types == ["letter", "rally"]
+    assert sorted(t.name for t in campaign.hashtags.all()) == ["4august", "4августа"]
+
+
+def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.post(change_url(action), form_data(action, hashtags="x" * 101))
+
+    assert "hashtags" in response.context["adminform"].form.errors
+    action.refresh_from_db()
+    assert sorted(t.name for t in action.hashtags.all()) == ["4august", "4августа"]
+
+
+def test_campaign_list_counts_pending_actions(moderator_client, make_action):
+    make_action()
+
+    response = moderator_client.get("/admin/actions/campaign/")
+
+    [row] = response.context["cl"].result_list
+    assert row.pending == 1

@@ -1,0 +1,553 @@
+"""The photo pipeline: submitting, processing in the background, approving and rejecting,
+and the consistency of rows and files throughout."""
+
+import re
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.storage import storages
+from django.db import connection, transaction
+from django.utils import timezone
+from PIL import Image
+
+from actions import photos, services, tasks
+from actions.models import Action
+from soliday import files
+from tests.actions_helpers import (
+    BLUE,
+    RED,
+    animated_bytes,
+    assert_no_metadata,
+    encode,
+    gps_exif,
+    heic_bytes,
+    jpeg_with_everything,
+    mpo_bytes,
+    stored_files,
+    submit,
+    two_colour,
+)
+
+RANDOM_NAME = re.compile(r"^actions/[0-9a-f]{32}\.(jpg|webp)$")
+
+
+@pytest.fixture
+def process(django_capture_on_commit_callbacks):
+    """Submit an action and run what runs after commit (the immediate task backend)."""
+
+    def run(campaign, data=None, **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            action = submit(campaign, data, **overrides)
+        action.refresh_from_db()
+        return action
+
+    return run
+
+
+def private_path(media_dirs, path):
+    return media_dirs / "private" / path
+
+
+def close(colour, expected, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=False))
+
+
+# Submitting
+
+
+def test_submit_without_photo_stores_a_pending_action_and_no_file(campaign, media_dirs):
+    action = submit(campaign, None, hashtags=["4августа", "bysoliday"])
+
+    assert action.status == Action.Status.PENDING
+    assert action.photo_status == Action.PhotoStatus.NONE
+    assert sorted(t.name for t in action.hashtags.all()) == ["4августа", "bysoliday"]
+    assert stored_files(media_dirs / "private") == []
+    assert stored_files(media_dirs / "media") == []
+
+
+def test_submit_stores_the_upload_privately_and_queues_it(campaign, media_dirs, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    data = jpeg_with_everything()
+
+    with transaction.atomic():
+        action = submit(campaign, data)
+        # Nothing is queued before the row is committed.
+        assert tasks.process_action_photo.get_backend().results == []
+
+    assert action.photo_status == Action.PhotoStatus.QUEUED
+    assert re.fullmatch(r"incoming/[0-9a-f]{32}\.upload", action.upload)
+    assert private_path(media_dirs, action.upload).read_bytes() == data
+    assert stored_files(media_dirs / "media") == []
+
+
+def test_submit_queues_the_task_after_commit(
+    campaign, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        action = submit(campaign, jpeg_with_everything())
+
+    [result] = tasks.process_action_photo.get_backend().results
+    assert result.task.func is tasks.process_action_photo.func
+    assert result.args == [action.pk]
+
+
+def test_a_rolled_back_submission_leaves_no_file(campaign, media_dirs):
+    with pytest.raises(RuntimeError), files.delete_files_on_error(), transaction.atomic():
+        submit(campaign, jpeg_with_everything())
+        assert len(stored_files(media_dirs / "private")) == 1
+        raise RuntimeError("the view failed after storing")
+
+    assert Action.objects.count() == 0
+    assert stored_files(media_dirs / "private") == []
+
+
+def test_a_failure_after_the_file_is_written_leaves_no_file(campaign, media_dirs, monkeypatch):
+    def broken_set(self, tags, **kwargs):
+        raise RuntimeError("database trouble")
+
+    monkeypatch.setattr("taggit.managers._TaggableManager.set", broken_set)
+
+    with pytest.raises(RuntimeError):
+        submit(campaign, jpeg_with_everything())
+
+    assert Action.objects.count() == 0
+    assert stored_files(media_dirs / "private") == []
+
+
+def test_a_failed_storage_write_leaves_no_row(campaign, media_dirs, monkeypatch):
+    storage = storages["private"]
+
+    def full_disk(name, content):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(storage, "_save", full_disk)
+
+    with pytest.raises(OSError, match="No space"):
+        submit(campaign, jpeg_with_everything())
+
+    assert Action.objects.count() == 0
+    assert stored_files(media_dirs / "private") == []
+
+
+def test_nothing_about_the_request_is_stored(campaign):
+    action = submit(campaign, None)
+    fields = {f.name for f in Action._meta.get_fields()}
+    assert not fields & {"ip", "ip_address", "user_agent", "remote_addr"}
+    assert action.email == ""
+
+
+# Processing
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data"),
+    [
+        ("JPEG", lambda: jpeg_with_everything()),
+        ("PNG", lambda: encode(two_colour((640, 480)), "PNG")),
+        ("PNG with alpha", lambda: encode(two_colour((640, 480)).convert("RGBA"), "PNG")),
+        ("WEBP", lambda: encode(two_colour((640, 480)), "WEBP", exif=gps_exif().tobytes())),
+        ("HEIF", lambda: heic_bytes(two_colour((640, 480)))),
+        ("MPO", lambda: mpo_bytes((640, 480))),
+        ("16-bit PNG", lambda: encode(Image.new("I;16", (640, 480), 30000), "PNG")),
+        ("1-bit PNG", lambda: encode(Image.new("1", (640, 480), 1), "PNG")),
+        ("CMYK JPEG", lambda: encode(two_colour((640, 480)).convert("CMYK"), "JPEG")),
+        ("greyscale JPEG", lambda: encode(two_colour((640, 480)).convert("L"), "JPEG")),
+    ],
+)
+def test_each_allowed_format_becomes_clean_renditions(campaign, media_dirs, process, fmt, data):
+    action = process(campaign, data())
+
+    assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
+    assert action.upload == ""
+    assert [r["name"] for r in action.renditions] == ["thumb", "display", "share"]
+    assert not action.renditions_public
+    paths = [action.photo, *(r["path"] for r in action.renditions)]
+    for path in paths:
+        assert RANDOM_NAME.match(path), path
+        assert_no_metadata(private_path(media_dirs, path))
+    # The original bytes are gone; only the clean copies remain, none of them public.
+    assert sorted(stored_files(media_dirs / "private")) == sorted(paths)
+    assert stored_files(media_dirs / "media") == []
+
+
+def test_renditions_have_their_sizes_on_the_row(campaign, media_dirs, process):
+    action = process(campaign, encode(two_colour((4000, 3000)), "JPEG"))
+
+    assert (action.photo_width, action.photo_height) == (3000, 2250)
+    sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
+    assert sizes == {"thumb": (400, 300), "display": (1600, 1200), "share": (1200, 630)}
+    for rendition in action.renditions:
+        with Image.open(private_path(media_dirs, rendition["path"])) as image:
+            assert image.size == (rendition["width"], rendition["height"])
+            assert image.format == ("JPEG" if rendition["name"] == "share" else "WEBP")
+
+
+def test_decoder_scaling_is_used_for_big_jpegs():
+    image = photos.decode(encode(two_colour((8000, 6000)), "JPEG"), max_pixels=50_000_000)
+
+    # Decoded at 1/2 scale, never below the master's 3000 px: not 8000 × 6000 in memory.
+    assert image.size == (4000, 3000)
+    assert photos.clean(image).size == (3000, 2250)
+
+
+def test_orientation_is_applied_once(campaign, media_dirs, process):
+    # Orientation 6: the camera was turned; the picture is shown turned 90° clockwise.
+    data = encode(two_colour((400, 200)), "JPEG", exif=gps_exif(orientation=6).tobytes())
+
+    action = process(campaign, data)
+
+    sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
+    assert (action.photo_width, action.photo_height) == (200, 400)
+    assert sizes["thumb"] == (200, 400)
+    assert sizes["display"] == (200, 400)
+    with Image.open(private_path(media_dirs, action.photo)) as master:
+        assert close(master.getpixel((100, 50)), RED)  # the left half is now on top
+        assert close(master.getpixel((100, 350)), BLUE)
+
+
+def test_heic_rotation_is_not_applied_twice(campaign, media_dirs, process):
+    """pillow-heif rotates on decoding and resets the EXIF orientation to 1."""
+    action = process(campaign, heic_bytes(two_colour((400, 200)), orientation=6))
+
+    assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
+    assert (action.photo_width, action.photo_height) == (200, 400)
+    with Image.open(private_path(media_dirs, action.photo)) as master:
+        assert close(master.getpixel((100, 50)), RED)
+        assert close(master.getpixel((100, 350)), BLUE)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP"])
+def test_animations_keep_their_first_frame(campaign, media_dirs, process, fmt):
+    action = process(campaign, animated_bytes(fmt))
+
+    assert action.photo_status == Action.PhotoStatus.READY
+    for path in [action.photo, *(r["path"] for r in action.renditions)]:
+        with Image.open(private_path(media_dirs, path)) as image:
+            assert getattr(image, "n_frames", 1) == 1
+            assert close(image.convert("RGB").getpixel((10, 10)), RED)
+
+
+def test_processing_twice_changes_nothing(campaign, media_dirs, process):
+    action = process(campaign, jpeg_with_everything())
+    before = stored_files(media_dirs / "private")
+
+    assert services.process_photo(action.pk) is False
+    assert stored_files(media_dirs / "private") == before
+
+
+def test_a_photo_finished_elsewhere_meanwhile_is_left_alone(
+    campaign, media_dirs, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    action = submit(campaign, jpeg_with_everything())
+    render = photos.render
+
+    def render_while_another_worker_finishes(master):
+        Action.objects.filter(pk=action.pk).update(photo_status=Action.PhotoStatus.READY)
+        return render(master)
+
+    monkeypatch.setattr(photos, "render", render_while_another_worker_finishes)
+
+    assert services.process_photo(action.pk) is False
+    assert stored_files(media_dirs / "private") == [action.upload]  # nothing written twice
+    # A failure reported late for an action that no longer waits changes nothing.
+    assert services.record_processing_failure(action.pk, "late") is None
+    action.refresh_from_db()
+    assert action.processing_error == ""
+
+
+def test_a_photo_whose_action_was_deleted_is_not_processed(campaign, media_dirs, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    action = submit(campaign, jpeg_with_everything())
+    Action.objects.filter(pk=action.pk).delete()
+
+    assert services.process_photo(action.pk) is False
+    assert [p for p in stored_files(media_dirs / "private") if p.startswith("actions/")] == []
+
+
+def test_a_failing_task_is_retried_then_visible_and_never_lost(
+    campaign, media_dirs, process, monkeypatch
+):
+    calls = []
+
+    def broken_render(master):
+        calls.append(1)
+        raise OSError("storage unavailable")
+
+    monkeypatch.setattr(photos, "render", broken_render)
+
+    action = process(campaign, jpeg_with_everything())
+
+    assert len(calls) == services.MAX_PROCESSING_ATTEMPTS
+    assert action.photo_status == Action.PhotoStatus.FAILED
+    assert action.processing_attempts == services.MAX_PROCESSING_ATTEMPTS
+    assert "storage unavailable" in action.processing_error
+    # The upload is kept, so a moderator can retry once the trouble is over.
+    assert private_path(media_dirs, action.upload).exists()
+    assert Action.objects.filter(photo_status=Action.PhotoStatus.FAILED).count() == 1
+
+
+def test_retry_processing_makes_a_failed_photo_ready(
+    campaign, media_dirs, process, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
+    action = process(campaign, jpeg_with_everything())
+    assert action.photo_status == Action.PhotoStatus.FAILED
+    monkeypatch.undo()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_processing(Action.objects.filter(pk=action.pk))
+
+    action.refresh_from_db()
+    assert action.photo_status == Action.PhotoStatus.READY
+    assert action.processing_attempts == 1
+    assert action.processing_error == ""
+    assert not private_path(media_dirs, "incoming").exists() or not any(
+        private_path(media_dirs, "incoming").iterdir()
+    )
+
+
+def test_a_retry_waits_when_the_backend_can_defer(campaign, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
+    action = submit(campaign, jpeg_with_everything())
+    backend = tasks.process_action_photo.get_backend()
+
+    tasks.process_action_photo.call(action.pk)
+
+    [retry] = backend.results
+    assert retry.args == [action.pk]
+    assert retry.task.run_after > timezone.now() + timedelta(seconds=20)
+    action.refresh_from_db()
+    assert action.photo_status == Action.PhotoStatus.QUEUED
+    assert action.processing_attempts == 1
+
+
+def test_an_unreadable_file_fails_at_once(campaign, media_dirs, process):
+    truncated = heic_bytes(two_colour((640, 480)))[:300]
+
+    action = process(campaign, truncated)
+
+    assert action.photo_status == Action.PhotoStatus.FAILED
+    assert action.processing_attempts == 1
+    assert action.processing_error.startswith("Unreadable photo")
+    assert action.renditions == []
+
+
+def test_too_many_pixels_is_refused_by_the_task_too(settings):
+    with pytest.raises(photos.UnreadablePhoto):
+        photos.decode(encode(two_colour((400, 300)), "PNG"), max_pixels=100_000)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        b"<svg xmlns='http://www.w3.org/2000/svg'></svg>",
+        encode(Image.new("RGB", (64, 64)), "TIFF"),
+    ],
+)
+def test_foreign_or_broken_files_are_unreadable(data):
+    with pytest.raises(photos.UnreadablePhoto):
+        photos.decode(data, max_pixels=50_000_000)
+
+
+# Approving and rejecting
+
+
+def test_approve_publishes_the_renditions_under_new_names(
+    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+):
+    action = process(campaign, jpeg_with_everything())
+    private_renditions = [r["path"] for r in action.renditions]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.approve(Action.objects.filter(pk=action.pk), moderator)
+
+    action.refresh_from_db()
+    assert outcome.decided == [action]
+    assert action.status == Action.Status.APPROVED
+    assert action.renditions_public
+    assert action.moderated_by == moderator
+    assert action.moderated_at is not None
+    public = [r["path"] for r in action.renditions]
+    assert not set(public) & set(private_renditions)
+    assert sorted(stored_files(media_dirs / "media")) == sorted(public)
+    # The private copies go on commit; the clean master stays private.
+    assert stored_files(media_dirs / "private") == [action.photo]
+    entry = LogEntry.objects.get(object_id=str(action.pk))
+    assert entry.user == moderator
+    assert entry.change_message == "Approved."
+
+
+def test_approve_refuses_a_photo_that_is_not_ready(campaign, moderator, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    waiting = submit(campaign, jpeg_with_everything())
+    failed = submit(campaign, jpeg_with_everything())
+    Action.objects.filter(pk=failed.pk).update(photo_status=Action.PhotoStatus.FAILED)
+
+    outcome = services.approve([waiting, failed], moderator)
+
+    assert outcome.decided == []
+    assert [a.pk for a in outcome.photo_not_ready] == [waiting.pk, failed.pk]
+    assert Action.objects.approved().count() == 0
+    assert LogEntry.objects.count() == 0
+
+
+def test_an_action_without_photo_can_be_approved(campaign, moderator, media_dirs):
+    letter = submit(campaign, None, action_type="letter")
+
+    services.approve([letter], moderator)
+
+    letter.refresh_from_db()
+    assert letter.status == Action.Status.APPROVED
+    assert stored_files(media_dirs / "media") == []
+
+
+def test_reject_keeps_nothing_public(
+    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+):
+    action = process(campaign, jpeg_with_everything())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve([action], moderator)
+    assert stored_files(media_dirs / "media") != []
+
+    # Without `reconsider`, an approved action is not rejected (someone decided first).
+    outcome = services.reject([action], moderator, "Too late")
+    assert outcome.already_decided and not outcome.decided
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.reject([action], moderator, "A face is visible.", reconsider=True)
+
+    action.refresh_from_db()
+    assert outcome.decided == [action]
+    assert action.status == Action.Status.REJECTED
+    assert action.rejection_reason == "A face is visible."
+    assert not action.renditions_public
+    assert stored_files(media_dirs / "media") == []
+    kept = sorted([action.photo, *(r["path"] for r in action.renditions)])
+    assert sorted(stored_files(media_dirs / "private")) == kept
+
+
+def test_a_rolled_back_approval_leaves_no_public_file(campaign, media_dirs, process, moderator):
+    action = process(campaign, jpeg_with_everything())
+    private_before = stored_files(media_dirs / "private")
+
+    with pytest.raises(RuntimeError), files.delete_files_on_error(), transaction.atomic():
+        services.approve([action], moderator)
+        assert stored_files(media_dirs / "media") != []
+        raise RuntimeError("the admin view failed after approving")
+
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+    assert stored_files(media_dirs / "media") == []
+    assert stored_files(media_dirs / "private") == private_before
+
+
+def test_a_missing_file_fails_one_approval_not_the_batch(campaign, media_dirs, process, moderator):
+    broken = process(campaign, jpeg_with_everything())
+    fine = process(campaign, jpeg_with_everything())
+    private_path(media_dirs, broken.renditions[1]["path"]).unlink()
+
+    outcome = services.approve(Action.objects.all(), moderator)
+
+    assert outcome.failed == [broken.pk]
+    assert outcome.decided == [fine]
+    broken.refresh_from_db()
+    assert broken.status == Action.Status.PENDING
+    assert len(stored_files(media_dirs / "media")) == 3  # only the fine action's renditions
+
+
+def test_a_storage_error_while_unpublishing_keeps_the_action_approved(
+    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+):
+    action = process(campaign, jpeg_with_everything())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve([action], moderator)
+    action.refresh_from_db()
+    (media_dirs / "media" / action.renditions[0]["path"]).unlink()
+
+    outcome = services.reject([action], moderator, "Remove it.", reconsider=True)
+
+    assert outcome.failed == [action.pk]
+    action.refresh_from_db()
+    assert action.status == Action.Status.APPROVED
+    # The copies made before the error were removed with the rollback.
+    assert stored_files(media_dirs / "private") == [action.photo]
+
+
+def test_deciding_a_deleted_action_does_nothing(campaign, moderator):
+    outcome = services.approve([12345], moderator)
+    assert outcome == services.Outcome()
+    assert services.reject([12345], moderator, "x") == services.Outcome()
+
+
+def test_delete_action_removes_its_files(
+    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+):
+    action = process(campaign, jpeg_with_everything())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve([action], moderator)
+    action.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_action(action)
+
+    assert stored_files(media_dirs / "media") == []
+    assert stored_files(media_dirs / "private") == []
+
+
+# Two moderators at once (PostgreSQL: SQLite has no row locks)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["approve", "reject"])
+def test_two_moderators_deciding_at_once_record_one_decision(
+    campaign, moderator, django_user_model, media_dirs, monkeypatch, second
+):
+    other = django_user_model.objects.create_user(username="other", is_staff=True)
+    # No transaction around the test: the immediate backend processes it on commit.
+    action = submit(campaign, encode(two_colour((640, 480)), "JPEG"))
+    action.refresh_from_db()
+    assert action.photo_status == Action.PhotoStatus.READY
+    barrier = threading.Barrier(2)
+    stamp = services._stamp
+
+    def slow_stamp(action, moderator):
+        time.sleep(0.3)  # hold the row lock while the other moderator arrives
+        stamp(action, moderator)
+
+    monkeypatch.setattr(services, "_stamp", slow_stamp)
+    outcomes = {}
+
+    def decide(name, user, decision):
+        try:
+            barrier.wait()
+            if decision == "approve":
+                outcomes[name] = services.approve([action.pk], user)
+            else:
+                outcomes[name] = services.reject([action.pk], user, "No.")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=("first", moderator, "approve")),
+        threading.Thread(target=decide, args=("second", other, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    decided = [name for name, outcome in outcomes.items() if outcome.decided]
+    skipped = [name for name, outcome in outcomes.items() if outcome.already_decided]
+    assert len(decided) == 1 and len(skipped) == 1
+    assert LogEntry.objects.filter(object_id=str(action.pk)).count() == 1
+    action.refresh_from_db()
+    winner = moderator if decided == ["first"] else other
+    assert action.moderated_by == winner
