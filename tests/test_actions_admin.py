@@ -379,6 +379,18 @@ def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_
     assert reverse("admin:actions_action_photo", args=[action.pk, "display"]) in content
 
 
+def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, make_action):
+    pending = make_action()
+    approved = make_action()
+    services.approve(Action.objects.filter(pk=approved.pk), moderator)
+
+    pending_page = moderator_client.get(change_url(pending)).content.decode()
+    approved_page = moderator_client.get(change_url(approved)).content.decode()
+
+    assert "viewsitelink" not in pending_page
+    assert "viewsitelink" in approved_page
+
+
 def form_data(action, **changes):
     data = {
         "campaign": action.campaign_id,

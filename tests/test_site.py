@@ -263,3 +263,10 @@ def test_switcher_on_a_404_leads_to_each_language_home(client, db):
     assert response.status_code == 404
     assert 'href="/en/" hreflang="en"' in html
     assert 'href="/ru/" hreflang="ru"' in html
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
