@@ -168,6 +168,7 @@ class ActionAdmin(admin.ModelAdmin):
     def view_on_site(self, obj):
         # Only an approved action has a public page; for the others the link would 404.
         return obj.get_absolute_url() if obj.status == Action.Status.APPROVED else None
+
     readonly_fields = [
         "photo_preview", "status", "photo_status", "processing", "email", "language",
         "consent", "submitted_at", "moderated_at", "moderated_by", "rejection_reason",
