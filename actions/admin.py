@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.forms import TagField
 
-from actions import services
+from actions import services, stats
 from actions.models import Action, ActionType, Campaign
 from soliday import countries, files
 from soliday.templatetags.soliday import media_url
@@ -379,6 +379,11 @@ class ActionAdmin(admin.ModelAdmin):
             # The edits are saved; the reason is asked on the next page.
             return HttpResponseRedirect(reverse("admin:actions_action_reject", args=[obj.pk]))
         return super().response_change(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A moderator's fix to a public action (city, hashtags, place) changes the results.
+        stats.recount(form.instance)
 
     def delete_model(self, request, obj):
         services.delete_action(obj)

@@ -161,6 +161,13 @@ class Action(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the action became public; public pages order by it."),
+    )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     featured = models.BooleanField(_("featured"), default=False)
 
@@ -181,6 +188,9 @@ class Action(models.Model):
     renditions_public = models.BooleanField(default=False, editable=False)
     processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     processing_error = models.TextField(_("processing error"), blank=True, editable=False)
+    # What actions.stats counted for this action while it is public (campaign, country,
+    # city, type, day, hashtags, map cells), so that unpublishing takes back exactly that.
+    counted = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ActionQuerySet.as_manager()
 
@@ -199,6 +209,24 @@ class Action(models.Model):
             models.Index(
                 fields=["campaign", "-submitted_at", "-id"],
                 name="actions_approved_campaign_idx",
+                condition=Q(status="approved"),
+            ),
+            # The gallery, feeds and GeoJSON: approved actions newest first, paginated
+            # by the (published_at, id) cursor.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="actions_approved_pub_idx",
+                condition=Q(status="approved"),
+            ),
+            # The same, filtered by campaign or by country.
+            models.Index(
+                fields=["campaign", "-published_at", "-id"],
+                name="actions_approved_camp_pub_idx",
+                condition=Q(status="approved"),
+            ),
+            models.Index(
+                fields=["country", "-published_at", "-id"],
+                name="actions_approved_country_idx",
                 condition=Q(status="approved"),
             ),
         ]
@@ -224,3 +252,77 @@ class Action(models.Model):
             if rendition["name"] == name:
                 return rendition
         return None
+
+
+class Tally(models.Model):
+    """Approved actions of a campaign counted along one dimension.
+
+    Kept in step by actions.stats whenever an action becomes public or stops
+    being public, so that campaign pages read a few hundred rows instead of
+    counting a million.
+    """
+
+    class Dimension(models.TextChoices):
+        TOTAL = "total", _("total")
+        COUNTRY = "country", _("country")
+        CITY = "city", _("city")
+        TYPE = "type", _("type of action")
+        DAY = "day", _("day")
+        HASHTAG = "hashtag", _("hashtag")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    dimension = models.CharField(max_length=10, choices=Dimension)
+    # "" for the total; "PL"; "PL\tWarsaw"; "letter"; "2026-08-04"; "4august".
+    key = models.CharField(max_length=200, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "dimension", "key"], name="actions_tally_unique"
+            ),
+        ]
+        indexes = [
+            # The campaign page: one dimension, largest counts first.
+            models.Index(
+                fields=["campaign", "dimension", "-count"], name="actions_tally_top_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.dimension} {self.key}: {self.count}"
+
+
+class MapCell(models.Model):
+    """Approved actions with a location, counted per campaign in a grid cell of each zoom.
+
+    At zoom z the Web Mercator world is 2**z tiles wide, each split into
+    CELLS_PER_TILE**2 cells. The map endpoint reads the cells in view instead of
+    grouping every action, so the world view costs the same at 1k and 1M actions.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    zoom = models.PositiveSmallIntegerField()
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    count = models.IntegerField(default=0)
+    latitude_sum = models.FloatField(default=0)
+    longitude_sum = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("map cell")
+        verbose_name_plural = _("map cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "zoom", "x", "y"], name="actions_mapcell_unique"
+            ),
+        ]
+        indexes = [
+            # The map endpoint: the cells of one zoom inside the view.
+            models.Index(fields=["zoom", "x", "y"], name="actions_mapcell_view_idx"),
+        ]
+
+    def __str__(self):
+        return f"z{self.zoom} {self.x},{self.y}: {self.count}"

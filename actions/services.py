@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from actions import photos
+from actions import photos, stats
 from actions.models import Action
 from soliday import files, images
 
@@ -264,7 +264,9 @@ def approve(actions, moderator, *, reconsider=False):
                     _move_renditions(action, private_storage(), default_storage, public=True)
                 action.status = Action.Status.APPROVED
                 action.rejection_reason = ""
+                action.published_at = timezone.now()
                 _stamp(action, moderator)
+                stats.publish(action)
                 _log(moderator, action, gettext("Approved."))
                 _mail_on_commit(action)
                 outcome.decided.append(action)
@@ -296,7 +298,9 @@ def reject(actions, moderator, reason, *, reconsider=False):
                 action.status = Action.Status.REJECTED
                 action.rejection_reason = reason
                 action.featured = False
+                action.published_at = None
                 _stamp(action, moderator)
+                stats.unpublish(action)
                 _log(moderator, action, gettext("Rejected: %(reason)s") % {"reason": reason})
                 _mail_on_commit(action)
                 outcome.decided.append(action)
@@ -308,6 +312,7 @@ def reject(actions, moderator, reason, *, reconsider=False):
 
 def delete_action(action):
     """Delete an action with every file it has, once the deletion is committed."""
+    stats.unpublish(action)
     for storage, paths in _files_of(action):
         files.delete_on_commit(storage, paths)
     action.delete()
@@ -345,6 +350,7 @@ def _stamp(action, moderator):
             "featured",
             "moderated_at",
             "moderated_by",
+            "published_at",
             "renditions",
             "renditions_public",
         ]
