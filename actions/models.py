@@ -286,9 +286,7 @@ class Tally(models.Model):
         ]
         indexes = [
             # The campaign page: one dimension, largest counts first.
-            models.Index(
-                fields=["campaign", "dimension", "-count"], name="actions_tally_top_idx"
-            ),
+            models.Index(fields=["campaign", "dimension", "-count"], name="actions_tally_top_idx"),
         ]
 
     def __str__(self):

@@ -89,9 +89,7 @@ def test_deleting_an_approved_action_takes_it_out(campaign, approved):
     assert tallies(campaign) == before
 
 
-def test_a_moderator_edit_of_a_public_action_moves_its_counts(
-    campaign, approved, moderator_client
-):
+def test_a_moderator_edit_of_a_public_action_moves_its_counts(campaign, approved, moderator_client):
     action = approved(city="Vilnius", country="LT", hashtags=["4august"])
     data = {
         "campaign": campaign.pk,
@@ -107,9 +105,7 @@ def test_a_moderator_edit_of_a_public_action_moves_its_counts(
         "_status_seen": action.status,
     }
 
-    response = moderator_client.post(
-        reverse("admin:actions_action_change", args=[action.pk]), data
-    )
+    response = moderator_client.post(reverse("admin:actions_action_change", args=[action.pk]), data)
 
     assert response.status_code == 302
     counts = tallies(campaign)
