@@ -127,7 +127,7 @@ class CampaignAdminForm(forms.ModelForm):
         choices=ActionType.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("The types the form offers first for this campaign; none means all."),
+        help_text=_("The types the form offers first for this campaign; empty means all."),
     )
     hashtags = HashtagField(
         label=_("hashtags"),
