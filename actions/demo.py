@@ -5,12 +5,14 @@ moderator's decision would. Idempotent: an action is recognised by its caption.
 """
 
 import datetime
+import io
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from actions import services
-from actions.models import Action, ActionType, Campaign
+from actions import materials, services
+from actions.models import Action, ActionType, Campaign, CampaignIdea, CampaignMaterial
 from soliday.demo_images import picture_upload
 
 CAMPAIGN = {
@@ -232,6 +234,192 @@ PENDING = [
     ),
 ]
 SIZES = {"landscape": (1200, 800), "portrait": (800, 1100)}
+FEATURED = [
+    "Ліхтарыкі ля Кафедральнага сабора.",
+    "Names of prisoners at the Brandenburg Gate.",
+    "A street renamed for a day.",
+    "Portraits of prisoners on the Place de la République.",
+]
+
+
+# Ways to take part and materials for the campaign page (language, title, Markdown body).
+IDEAS = [
+    (
+        "en",
+        "Hold a picket or a lantern walk",
+        (
+            "Pick a busy square or the street outside a Belarusian embassy, bring posters with the "
+            "names of political prisoners and a few lanterns. Where the law asks for it, tell the "
+            "local authorities in advance."
+        ),
+    ),
+    (
+        "en",
+        "Write to a ministry",
+        (
+            "Ask for the release of a political prisoner or for a travel ban on a human rights "
+            "defender to be lifted. Address:\n\n"
+            "Ministry of Internal Affairs of the Republic of Belarus  \n"
+            "Haradski Val 4, 220030 Minsk, Belarus\n\n"
+            "> Dear Minister, I am writing on the International Day of Solidarity with Belarus to "
+            "ask you to release … Yours sincerely, …"
+        ),
+    ),
+    (
+        "en",
+        "Take a photo with the posters",
+        (
+            "Print a poster from the materials below, take a photo with it where people can see "
+            "it, and send it to us with #4august. Faces can stay out of the picture."
+        ),
+    ),
+    (
+        "en",
+        "Rename a street for a day",
+        (
+            "Put up a symbolic street sign named after a political prisoner, a human rights "
+            "organisation or a Belarusian writer, so that for one day your town has a "
+            "Free Belarus Square."
+        ),
+    ),
+    (
+        "be",
+        "Пікет або шэсце з ліхтарыкамі",
+        (
+            "Выберыце людную плошчу або вуліцу каля амбасады, вазьміце плакаты з імёнамі "
+            "палітвязняў і некалькі ліхтарыкаў."
+        ),
+    ),
+    (
+        "be",
+        "Ліст у міністэрства",
+        (
+            "Папрасіце вызваліць палітвязня. Адрас:\n\n"
+            "Міністэрства ўнутраных спраў Рэспублікі Беларусь  \n"
+            "вул. Гарадскі Вал, 4, 220030 Мінск\n\n"
+            "> Паважаны міністр, …"
+        ),
+    ),
+    ("be", "Фота з плакатам", "Раздрукуйце плакат, сфатаграфуйцеся з ім і дашліце фота нам."),
+    (
+        "ru",
+        "Пикет или шествие с фонариками",
+        (
+            "Выберите людную площадь или улицу у посольства, возьмите плакаты с именами "
+            "политзаключённых и несколько фонариков."
+        ),
+    ),
+    (
+        "ru",
+        "Письмо в министерство",
+        (
+            "Попросите освободить политзаключённого. Адрес:\n\n"
+            "Министерство внутренних дел Республики Беларусь  \n"
+            "ул. Городской Вал, 4, 220030 Минск\n\n"
+            "> Уважаемый министр, …"
+        ),
+    ),
+    ("ru", "Фото с плакатом", "Распечатайте плакат, сфотографируйтесь с ним и пришлите фото нам."),
+]
+LETTER_LINES = [
+    "To the Minister of Internal Affairs of the Republic of Belarus",
+    "Haradski Val 4, 220030 Minsk, Belarus",
+    "",
+    "Dear Minister,",
+    "",
+    "On the International Day of Solidarity with Belarus I ask you",
+    "to release [name], imprisoned for [his/her] views since [date].",
+    "",
+    "Yours sincerely,",
+    "[your name, city, country]",
+]
+
+
+def poster_png():
+    """An A-series poster (1:1.414) drawn in code."""
+    from PIL import ImageDraw, ImageFont
+
+    from soliday.demo_images import picture
+
+    image = picture("poster", width=707, height=1000)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=64)
+    for line, y in (("#4august", 80), ("SOLIDARITY", 760), ("IS STRONGER", 840)):
+        draw.text(
+            (40, y), line, fill=(255, 255, 255), font=font, stroke_width=3, stroke_fill=(0, 0, 0)
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def letter_pdf(lines=LETTER_LINES):
+    """A one-page PDF with the letter template as text (Helvetica, ASCII)."""
+
+    def escape(text):
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = (
+        "BT /F1 12 Tf 72 770 Td 16 TL "
+        + " ".join(f"({escape(line)}) Tj T*" for line in lines)
+        + " ET"
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out.getvalue()
+
+
+MATERIALS = [
+    ("Poster #4august (A-series, PNG)", CampaignMaterial.Kind.POSTER, "poster.png", poster_png),
+    ("Letter to the ministry (template)", CampaignMaterial.Kind.LETTER, "letter.pdf", letter_pdf),
+]
+
+
+def load_take_part(campaign):
+    """The demo campaign's ways to take part and materials that do not exist yet."""
+    created = 0
+    for order, (language, title, body) in enumerate(IDEAS):
+        _idea, new = CampaignIdea.objects.get_or_create(
+            campaign=campaign,
+            language=language,
+            title=title,
+            defaults={"body": body, "order": order},
+        )
+        created += new
+    for order, (title, kind, name, make) in enumerate(MATERIALS):
+        if CampaignMaterial.objects.filter(campaign=campaign, title=title).exists():
+            continue
+        material = CampaignMaterial(
+            campaign=campaign,
+            language="en",
+            title=title,
+            kind=kind,
+            order=order,
+            file=SimpleUploadedFile(name, make()),
+        )
+        material.full_clean()
+        materials.save_material(material)
+        created += 1
+    return created
 
 
 def last_4_august(today):
@@ -289,6 +477,10 @@ def load(stdout=None):
         if approve:
             services.approve([action], None)
         created += 1
+    # A few photos a moderator would feature on the campaign page.
+    Action.objects.approved().filter(campaign=campaign, caption__in=FEATURED).update(featured=True)
+    extras = load_take_part(campaign)
     if stdout:
         stdout.write(f"Demo actions: {created} created.")
+        stdout.write(f"Demo ways to take part and materials: {extras} created.")
     return created

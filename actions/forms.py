@@ -46,17 +46,29 @@ class CampaignSelect(forms.Select):
         return option
 
 
+class PhotoInput(forms.FileInput):
+    """No `required` attribute: "I have no photo" must let the browser send the form."""
+
+    def use_required_attribute(self, initial):
+        return False
+
+
 class SubmitForm(forms.Form):
     """The participant's form. Field names are part of the public interface (tests, apps)."""
 
     photo = forms.FileField(
         label=_("Photo"),
-        widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}),
+        widget=PhotoInput(attrs={"accept": PHOTO_TYPES}),
         error_messages={
             "required": _("Choose a photo to send."),
             "empty": _("The file is empty."),
             "invalid": _("This file could not be read. Choose the photo again."),
         },
+    )
+    no_photo = forms.BooleanField(
+        label=_("I have no photo of this action"),
+        required=False,
+        help_text=_("For example a letter or a petition: it counts in the results all the same."),
     )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
@@ -177,10 +189,15 @@ class SubmitForm(forms.Form):
 
     HONEYPOT = "website"
 
-    def __init__(self, *args, oversized=(), **kwargs):
+    def __init__(self, *args, oversized=(), preselect=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.photo_image = None
         self.photo_location = None
+        if self.is_bound and self.fields["no_photo"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("no_photo")
+        ):
+            # An action without a photo: whatever file came along is ignored.
+            self.fields["photo"].required = False
         self.fields["photo"].help_text = _(
             "JPEG, PNG, WebP or HEIC (iPhone), up to %(megabytes)s MB."
         ) % {"megabytes": settings.ACTIONS_PHOTO_MAX_BYTES // (1024 * 1024)}
@@ -193,15 +210,22 @@ class SubmitForm(forms.Form):
         # Evaluated once here; rendering the select reuses these rows.
         self.campaigns = campaigns = list(field.queryset)
         if len(campaigns) == 1:
-            campaign = campaigns[0]
-            field.initial = campaign.pk
             field.empty_label = None
-            tags = [tag.name for tag in campaign.hashtags.all()]
-            if tags:
-                self.fields["hashtags"].widget.attrs["placeholder"] = " ".join(
-                    f"#{name}" for name in tags
-                )
-            self._offer_first(campaign.action_types)
+            self._preselect(campaigns[0])
+        else:
+            # A link from a campaign page: /actions/submit/?campaign=<slug>.
+            chosen = [campaign for campaign in campaigns if campaign.slug == preselect]
+            if chosen:
+                self._preselect(chosen[0])
+
+    def _preselect(self, campaign):
+        self.fields["campaign"].initial = campaign.pk
+        tags = [tag.name for tag in campaign.hashtags.all()]
+        if tags:
+            self.fields["hashtags"].widget.attrs["placeholder"] = " ".join(
+                f"#{name}" for name in tags
+            )
+        self._offer_first(campaign.action_types)
 
     def _offer_first(self, expected):
         """The campaign's expected action types come first, and the first is preselected."""
@@ -218,6 +242,8 @@ class SubmitForm(forms.Form):
         return bool(self.data.get(self.HONEYPOT, "").strip())
 
     def clean_photo(self):
+        if not self.fields["photo"].required:
+            return None
         upload = self.cleaned_data.get("photo")
         self.photo_image = uploads.validate_upload(upload)
         return upload

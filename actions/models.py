@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from actions import materials
+from news.markup import render_body
+
 
 class ActionType(models.TextChoices):
     PICKET = "picket", _("Picket")
@@ -73,6 +76,9 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
 
     def _localised(self, field):
         language = translation.get_language() or "en"
@@ -229,6 +235,19 @@ class Action(models.Model):
                 name="actions_approved_country_idx",
                 condition=Q(status="approved"),
             ),
+            # The map and the GeoJSON: approved actions inside a bounding box, and the
+            # actions of the map's one-action cells (actions.maps._points_for_cells).
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="actions_approved_location_idx",
+                condition=Q(status="approved", latitude__isnull=False),
+            ),
+            # The campaign page's featured photos, newest first (few among many).
+            models.Index(
+                fields=["campaign", "-published_at", "-id"],
+                name="actions_featured_idx",
+                condition=Q(status="approved", featured=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -324,3 +343,86 @@ class MapCell(models.Model):
 
     def __str__(self):
         return f"z{self.zoom} {self.x},{self.y}: {self.count}"
+
+
+class CampaignIdea(models.Model):
+    """A way to take part, written by the editors: a picket, a letter, a street renaming…"""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="ideas"
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("Markdown. For a letter: the address and a sample text."),
+    )
+    body_html = models.TextField(editable=False, default="")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("way to take part")
+        verbose_name_plural = _("ways to take part")
+        ordering = ["order", "id"]
+        indexes = [
+            # The campaign page: the ideas of one campaign in its language and English.
+            models.Index(fields=["campaign", "language", "order"], name="actions_idea_page_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived data, not a side effect: keeps body_html in step with body.
+        self.body_html = render_body(self.body, "markdown")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", kwargs={"slug": self.campaign.slug})
+
+
+class CampaignMaterial(models.Model):
+    """A downloadable file for a campaign (poster, banner, letter template), per language."""
+
+    class Kind(models.TextChoices):
+        POSTER = "poster", _("Poster")
+        BANNER = "banner", _("Banner")
+        LETTER = "letter_template", _("Letter template")
+        OTHER = "other", _("Other")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="materials"
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.POSTER)
+    file = models.FileField(
+        _("file"),
+        upload_to=materials.material_path,
+        max_length=255,
+        validators=[materials.validate_material],
+        help_text=_("PDF, PNG, JPEG, SVG, ZIP, DOCX or ODT, up to 20 MB. Public once saved."),
+    )
+    # Computed from the file by actions.materials.describe() when it is saved.
+    file_format = models.CharField(_("format"), max_length=10, editable=False, blank=True)
+    file_size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["order", "id"]
+        indexes = [
+            # The campaign page: the materials of one campaign in its language and English.
+            models.Index(
+                fields=["campaign", "language", "order"], name="actions_material_page_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

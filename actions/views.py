@@ -2,7 +2,7 @@ import logging
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import gazetteer, services
 from actions.forms import SubmitForm
-from actions.models import Action
 from actions.uploads import PhotoUploadHandler
 from soliday import countries, ratelimit
 
@@ -71,7 +70,7 @@ def _submit(request, handler):
             )
             return redirect("actions:thanks")
     else:
-        form = SubmitForm()
+        form = SubmitForm(preselect=request.GET.get("campaign"))
     return render(request, "actions/submit.html", {"form": form, "section": "submit"})
 
 
@@ -95,24 +94,6 @@ def rate_limited(request, retry_after):
 @require_GET
 def thanks(request):
     return render(request, "actions/thanks.html")
-
-
-@require_GET
-def detail(request, pk):
-    action = get_object_or_404(
-        Action.objects.approved().select_related("campaign").prefetch_related("hashtags"), pk=pk
-    )
-    display = action.rendition("display") if action.renditions_public else None
-    return render(
-        request,
-        "actions/detail.html",
-        {
-            "action": action,
-            "display": display,
-            "country_name": countries.name(action.country),
-            "section": "actions",
-        },
-    )
 
 
 @require_GET

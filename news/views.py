@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic.dates import YearArchiveView
 from taggit.models import Tag
 
+from actions import campaigns
 from news.models import Article
 
 PAGE_SIZE = 10
@@ -36,8 +37,14 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 @require_GET
 def home(request):
-    articles = public_articles()[:HOME_SIZE]
-    return render(request, "news/home.html", {"articles": articles})
+    """The active campaign first (its counters and latest photos), then the latest news."""
+    campaign = campaigns.active_campaign()
+    context = {"campaign": campaign, "articles": public_articles()[:HOME_SIZE]}
+    if campaign is not None:
+        total, countries, cities = campaigns.counters(campaign)
+        context["counters"] = {"total": total, "countries": countries, "cities": cities}
+        context["photos"] = campaigns.latest_photos(campaign, campaigns.HOME_PHOTOS)
+    return render(request, "news/home.html", context)
 
 
 @require_GET

@@ -6,9 +6,14 @@ ROLES = {
         "news": ["article"],
     },
     "Moderators": {
-        "actions": ["action", "campaign"],
+        "actions": ["action", "campaign", "campaignidea", "campaignmaterial"],
     },
 }
-# Moderators view and change; they never add or delete (see ROLE_ACTIONS).
-ROLE_ACTIONS = {"Moderators": ("change", "view")}
 ACTIONS = ("add", "change", "delete", "view")
+# Moderators view and change; they never add or delete actions or campaigns (see
+# ROLE_ACTIONS), but they write a campaign's ways to take part and its materials.
+ROLE_ACTIONS = {"Moderators": ("change", "view")}
+MODEL_ACTIONS = {
+    ("Moderators", "campaignidea"): ACTIONS,
+    ("Moderators", "campaignmaterial"): ACTIONS,
+}

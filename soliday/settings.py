@@ -6,6 +6,7 @@ machine runs the site with no configuration at all.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -184,6 +185,26 @@ CONTENT_SECURITY_POLICY = env.str(
         "frame-ancestors 'none'"
     ),
 )
+
+# The map's base layer: empty means the offline country outlines served by the portal
+# (no request leaves the site). A tile server, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png,
+# needs its attribution, and its host is added to the policy's img-src.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL)
+    if _tiles.scheme not in ("https", "http") or not _tiles.hostname:
+        raise ImproperlyConfigured("MAP_TILE_URL must be an http(s) URL with {z}/{x}/{y}.")
+    if not all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured("MAP_TILE_URL must contain {z}, {x} and {y}.")
+    if not MAP_TILE_ATTRIBUTION:
+        raise ImproperlyConfigured("MAP_TILE_URL needs MAP_TILE_ATTRIBUTION (the tiles' licence).")
+    # {s}.tile.example.org: Leaflet's subdomains, allowed as *.tile.example.org.
+    MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
+    CONTENT_SECURITY_POLICY = "; ".join(
+        f"{directive} {MAP_TILE_ORIGIN}" if directive.split()[:1] == ["img-src"] else directive
+        for directive in (d.strip() for d in CONTENT_SECURITY_POLICY.split(";"))
+    )
 
 # Logs carry no IP address or user agent: only the level, logger and message.
 LOGGING = {

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from actions import api as actions_api
 from news import views as news_views
 from news.sitemaps import ArticleSitemap, NewsPagesSitemap
 from soliday import views
@@ -26,12 +27,14 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/", admin.site.urls),
+    path("api/actions.geojson", actions_api.actions_geojson, name="api-actions-geojson"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", news_views.home, name="home"),
     path("news/", include("news.urls")),
     path("actions/", include("actions.urls")),
+    path("campaigns/", include("actions.campaign_urls")),
 )
 
 if settings.SERVE_MEDIA:

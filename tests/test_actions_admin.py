@@ -700,6 +700,11 @@ def test_campaign_admin_edits_names_types_and_hashtags(moderator_client, campaig
             "starts_on": "2026-08-04",
             "ends_on": "",
             "is_active": "on",
+            # The inlines (ways to take part, materials), left empty.
+            "ideas-TOTAL_FORMS": 0,
+            "ideas-INITIAL_FORMS": 0,
+            "materials-TOTAL_FORMS": 0,
+            "materials-INITIAL_FORMS": 0,
         },
     )
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-from soliday.roles import ACTIONS, ROLE_ACTIONS, ROLES
+from soliday.roles import ACTIONS, MODEL_ACTIONS, ROLE_ACTIONS, ROLES
 
 
 class Command(BaseCommand):
@@ -13,7 +13,9 @@ class Command(BaseCommand):
                 (app_label, f"{action}_{model}")
                 for app_label, model_names in models.items()
                 for model in model_names
-                for action in ROLE_ACTIONS.get(group_name, ACTIONS)
+                for action in MODEL_ACTIONS.get(
+                    (group_name, model), ROLE_ACTIONS.get(group_name, ACTIONS)
+                )
             }
             permissions = []
             for app_label, codename in sorted(codenames):

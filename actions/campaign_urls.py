@@ -1,0 +1,12 @@
+"""Campaign pages, under /<lang>/campaigns/ (namespace "campaigns")."""
+
+from django.urls import path
+
+from actions import campaigns
+
+app_name = "campaigns"
+
+urlpatterns = [
+    # str, not slug: campaign slugs may be Cyrillic (allow_unicode).
+    path("<str:slug>/", campaigns.detail, name="detail"),
+]

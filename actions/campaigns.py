@@ -1,0 +1,200 @@
+"""Campaign pages: a campaign's results, ways to take part and materials.
+
+Every number comes from the campaign's Tally rows (kept in step by
+actions.stats on each approval and unpublication), never from counting the
+actions, so the page reads a bounded number of rows at 1k or 1M actions.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, render
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from actions import charts, gallery, maps, stats
+from actions.filters import ActionFilters
+from actions.models import ActionType, Campaign, CampaignIdea, CampaignMaterial, Tally
+from soliday import countries
+
+D = Tally.Dimension
+TOP_COUNTRIES = 10
+TOP_CITIES = 10
+TOP_HASHTAGS = 12
+# The per-day chart shows the most recent days that have actions.
+MAX_DAYS = 60
+FEATURED = 8
+HOME_PHOTOS = 6
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    key: str = ""
+
+
+@dataclass
+class Breakdown:
+    """The top rows of one dimension, and how many more there are."""
+
+    rows: list
+    more: int = 0
+    more_count: int = 0
+    chart: str = ""
+
+    @property
+    def total_rows(self):
+        return len(self.rows) + self.more
+
+
+@dataclass
+class Results:
+    total: int = 0
+    countries: int = 0
+    cities: int = 0
+    by_country: Breakdown = field(default_factory=lambda: Breakdown([]))
+    by_city: Breakdown = field(default_factory=lambda: Breakdown([]))
+    by_type: Breakdown = field(default_factory=lambda: Breakdown([]))
+    by_day: Breakdown = field(default_factory=lambda: Breakdown([]))
+    hashtags: list = field(default_factory=list)
+
+
+def counters(campaign):
+    """(total, countries, cities) of approved actions: one query over the Tally rows."""
+    # Uses actions_tally_top_idx: one campaign, three dimensions, rows with actions.
+    result = Tally.objects.filter(
+        campaign=campaign, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0
+    ).aggregate(
+        total=Sum("count", filter=Q(dimension=D.TOTAL), default=0),
+        countries=Count("id", filter=Q(dimension=D.COUNTRY)),
+        cities=Count("id", filter=Q(dimension=D.CITY)),
+    )
+    return result["total"], result["countries"], result["cities"]
+
+
+def _top(rows, limit):
+    rows = sorted(rows, key=lambda row: (-row.count, row.label))
+    rest = rows[limit:]
+    return Breakdown(rows[:limit], more=len(rest), more_count=sum(row.count for row in rest))
+
+
+def results(campaign):
+    """The campaign's results from its tallies, in five bounded queries."""
+    tallies = Tally.objects.filter(campaign=campaign, count__gt=0).order_by("-count", "key")
+    found = Results()
+    # 1. Total, countries and types: at most 1 + ~250 + 9 rows.
+    small = tallies.filter(dimension__in=[D.TOTAL, D.COUNTRY, D.TYPE]).values_list(
+        "dimension", "key", "count"
+    )
+    by_country, by_type = [], []
+    for dimension, key, count in small:
+        if dimension == D.TOTAL:
+            found.total = count
+        elif dimension == D.COUNTRY:
+            by_country.append(Row(countries.name(key), count, key))
+        elif key in ActionType.values:
+            by_type.append(Row(str(ActionType(key).label), count, key))
+    found.countries = len(by_country)
+    found.by_country = _top(by_country, TOP_COUNTRIES)
+    found.by_type = _top(by_type, len(by_type))
+    # 2. The largest cities, and 3. how many cities there are (an index-only count of tally rows).
+    city_rows = tallies.filter(dimension=D.CITY).values_list("key", "count")[:TOP_CITIES]
+    found.cities = tallies.filter(dimension=D.CITY).count()
+    cities = []
+    for key, count in city_rows:
+        country, city = stats.split_city_key(key)
+        cities.append(Row(f"{city}, {countries.name(country)}", count, key))
+    found.by_city = Breakdown(
+        cities,
+        more=max(0, found.cities - len(cities)),
+        more_count=max(0, found.total - sum(row.count for row in cities)),
+    )
+    # 4. The most recent days with actions, shown oldest first.
+    days = tallies.filter(dimension=D.DAY).order_by("-key").values_list("key", "count")[:MAX_DAYS]
+    by_day = []
+    for key, count in reversed(days):
+        try:
+            day = datetime.date.fromisoformat(key)
+        except ValueError:
+            continue
+        by_day.append(Row(formats.date_format(day, "SHORT_DATE_FORMAT"), count, key))
+    found.by_day = Breakdown(by_day)
+    # 5. The top hashtags.
+    found.hashtags = [
+        Row(f"#{key}", count, key)
+        for key, count in tallies.filter(dimension=D.HASHTAG).values_list("key", "count")[
+            :TOP_HASHTAGS
+        ]
+    ]
+    _draw(found)
+    return found
+
+
+def _draw(found):
+    pairs = lambda rows: [(row.label, row.count) for row in rows]  # noqa: E731
+    found.by_country.chart = charts.bars(
+        pairs(found.by_country.rows), title=_("Approved actions by country")
+    )
+    found.by_city.chart = charts.bars(
+        pairs(found.by_city.rows), title=_("Approved actions by city")
+    )
+    found.by_type.chart = charts.bars(
+        pairs(found.by_type.rows), title=_("Approved actions by type of action")
+    )
+    found.by_day.chart = charts.columns(
+        pairs(found.by_day.rows), title=_("Approved actions per day")
+    )
+
+
+def in_language(queryset, language):
+    """Rows in `language`, or in English when there are none: one query for both."""
+    rows = list(queryset.filter(language__in={language, "en"}))
+    own = [row for row in rows if row.language == language]
+    return own or [row for row in rows if row.language == "en"]
+
+
+def latest_photos(campaign, limit, *, featured=False):
+    """Approved actions of `campaign` with a public photo, newest first, ready for cards."""
+    queryset = gallery.public_photos().filter(campaign=campaign)
+    if featured:
+        # Uses actions_featured_idx.
+        queryset = queryset.filter(featured=True)
+    return list(queryset.order_by("-published_at", "-id")[:limit])
+
+
+def active_campaign():
+    """The most recent active campaign, which the home page leads with."""
+    return Campaign.objects.active().order_by("-starts_on", "-id").first()
+
+
+@require_GET
+def detail(request, slug):
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("hashtags"), slug=slug)
+    language = translation.get_language()
+    found = results(campaign)
+    top_tags = {
+        tag.name: tag
+        for tag in Tag.objects.filter(name__in=[row.key for row in found.hashtags]).only(
+            "name", "slug"
+        )
+    }
+    for row in found.hashtags:
+        # The hashtag page's address, where one exists ("" makes no link).
+        row.slug = getattr(top_tags.get(row.key), "slug", "")
+    context = {
+        "campaign": campaign,
+        "results": found,
+        "ideas": in_language(CampaignIdea.objects.filter(campaign=campaign), language),
+        "materials": in_language(CampaignMaterial.objects.filter(campaign=campaign), language),
+        "featured": latest_photos(campaign, FEATURED, featured=True),
+        # The map of this campaign's actions; the page shows its own country table.
+        "action_map": maps.map_context(
+            ActionFilters(campaign=campaign, given={"campaign": campaign.slug}), countries=False
+        ),
+        "section": "campaigns",
+    }
+    return render(request, "actions/campaign.html", context)

@@ -1,0 +1,35 @@
+"""Filters for showing approved actions on public pages (includes/action_card.html)."""
+
+from django import template
+from django.core.files.storage import default_storage
+
+from soliday import countries
+
+register = template.Library()
+
+
+@register.filter
+def rendition(action, name):
+    """The action's rendition called `name` ("thumb", "display", "share") while public, or None."""
+    if not action.renditions_public:
+        return None
+    return action.rendition(name)
+
+
+@register.filter
+def photo_srcset(action, names="thumb,display"):
+    """`srcset` of the named renditions (same proportions; not "share", which is cropped)."""
+    if not action.renditions_public:
+        return ""
+    wanted = names.split(",")
+    return ", ".join(
+        f"{default_storage.url(r['path'])} {r['width']}w"
+        for r in sorted(action.renditions, key=lambda r: r["width"])
+        if r["name"] in wanted
+    )
+
+
+@register.filter
+def country_name(code):
+    """The country's name in the active language."""
+    return countries.name(code)

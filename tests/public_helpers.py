@@ -1,0 +1,55 @@
+"""Helpers for the tests of public pages: approved actions made as participants and
+moderators make them (submit, process the photo, approve)."""
+
+from actions import services
+from tests.actions_helpers import encode, submit, two_colour
+
+# What must never reach a public page, API or feed.
+SECRET_EMAIL = "participant-secret@example.org"
+PENDING_CAPTION = "Pending caption that nobody may see"
+REJECTED_CAPTION = "Rejected caption that nobody may see"
+REJECTION_REASON = "Rejected because of visible faces"
+
+
+def make_approved(campaign, moderator, capture, *, photo=True, **overrides):
+    """An approved action; with `photo`, its renditions exist in public storage.
+
+    `capture` is pytest-django's django_capture_on_commit_callbacks: the photo is
+    processed by the task queued on commit.
+    """
+    data = encode(two_colour(), "JPEG") if photo else None
+    overrides.setdefault("email", SECRET_EMAIL)
+    with capture(execute=True):
+        action = submit(campaign, data, **overrides)
+    with capture(execute=True):
+        services.approve([action], moderator)
+    action.refresh_from_db()
+    return action
+
+
+def make_hidden(campaign, moderator, capture):
+    """One pending and one rejected action, with photos, that must stay out of sight."""
+    data = encode(two_colour(), "JPEG")
+    with capture(execute=True):
+        pending = submit(
+            campaign, data, caption=PENDING_CAPTION, city="Pendingtown", email=SECRET_EMAIL
+        )
+        rejected = submit(
+            campaign, data, caption=REJECTED_CAPTION, city="Rejectedville", email=SECRET_EMAIL
+        )
+    with capture(execute=True):
+        services.reject([rejected], moderator, REJECTION_REASON)
+    pending.refresh_from_db()
+    rejected.refresh_from_db()
+    return pending, rejected
+
+
+def assert_nothing_private(text, *hidden):
+    """No private field of any action, and nothing of a hidden action, is in `text`."""
+    for secret in (SECRET_EMAIL, PENDING_CAPTION, REJECTED_CAPTION, REJECTION_REASON):
+        assert secret not in text, secret
+    for needle in ("Pendingtown", "Rejectedville", "rejection", "processing_"):
+        assert needle not in text, needle
+    for action in hidden:
+        for rendition in action.renditions:
+            assert rendition["path"] not in text

@@ -1,0 +1,144 @@
+"""An action without a photo (a letter, a petition), from the form to the results.
+
+It goes through the same moderation as a photo, counts in the campaign's results,
+and never appears where photos are shown.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from actions import services
+from actions.models import Action, ActionType
+from tests.conftest import make_image_bytes
+
+URL = "/en/actions/submit/"
+CHANGELIST = "/admin/actions/action/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(fast_and_quiet):
+    """The rate limit's counters live in the cache: start every test from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(campaign, **overrides):
+    data = {
+        "no_photo": "on",
+        "campaign": campaign.pk,
+        "action_type": ActionType.LETTER,
+        "city": "Vilnius",
+        "country": "LT",
+        "hashtags": "#4august",
+        "caption": "Thirty letters to political prisoners.",
+        "name": "",
+        "email": "writer@example.org",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def stored_files(root):
+    root = Path(root)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_the_form_offers_an_action_without_a_photo(client, campaign):
+    html = client.get(URL).content.decode()
+
+    checkbox = re.search(r'<input type="checkbox" name="no_photo"[^>]*>', html)
+    assert checkbox
+    assert "I have no photo of this action" in html
+    # The photo input itself is not `required`: otherwise the browser would refuse to send.
+    photo = re.search(r'<input type="file" name="photo"[^>]*>', html).group(0)
+    assert "required" not in photo
+
+
+def test_a_letter_without_a_photo_from_form_to_results(client, campaign, moderator, media_dirs):
+    response = client.post(URL, form_data(campaign))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/actions/submit/thanks/"
+    action = Action.objects.get()
+    assert action.status == Action.Status.PENDING
+    assert action.photo_status == Action.PhotoStatus.NONE
+    assert (action.upload, action.photo, action.renditions) == ("", "", [])
+    assert stored_files(media_dirs / "private") == []
+
+    # Pending: nowhere public, counted nowhere.
+    visitor = Client()
+    page = visitor.get("/en/campaigns/4august/")
+    assert page.context["results"].total == 0
+    assert visitor.get(action.get_absolute_url()).status_code == 404
+
+    # The moderator approves it in the admin, as any other action.
+    moderators = Client()
+    moderators.force_login(moderator)
+    response = moderators.post(
+        CHANGELIST + "?status=pending",
+        {"action": "approve_selected", "_selected_action": [action.pk], "index": 0},
+        follow=True,
+    )
+    assert "1 action approved." in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Action.Status.APPROVED
+
+    results = visitor.get("/en/campaigns/4august/").context["results"]
+    assert (results.total, results.countries, results.cities) == (1, 1, 1)
+    assert [(row.label, row.count) for row in results.by_type.rows] == [("Letter", 1)]
+    assert [(row.label, row.count) for row in results.by_city.rows] == [("Vilnius, Lithuania", 1)]
+
+    # Its own page exists (text only); the home page's photos leave it out.
+    assert visitor.get(action.get_absolute_url()).status_code == 200
+    home = visitor.get("/en/")
+    assert home.context["counters"]["total"] == 1
+    assert home.context["photos"] == []
+    assert action.get_absolute_url() not in home.content.decode()
+
+
+def test_the_gallery_leaves_it_out(client, campaign, moderator):
+    client.post(URL, form_data(campaign))
+    action = Action.objects.get()
+    services.approve([action], moderator)
+
+    response = client.get(reverse("actions:gallery"))
+
+    assert response.status_code == 200
+    assert action.get_absolute_url() not in response.content.decode()
+
+
+def test_without_a_photo_and_without_the_tick_the_photo_is_asked_for(client, campaign):
+    response = client.post(URL, form_data(campaign, no_photo=None))
+
+    assert response.status_code == 200
+    assert "Choose a photo to send." in response.context["form"].errors["photo"]
+    assert not Action.objects.exists()
+
+
+def test_a_photo_sent_with_the_tick_is_not_kept(client, campaign, media_dirs):
+    photo = SimpleUploadedFile("photo.jpg", make_image_bytes(), "image/jpeg")
+
+    response = client.post(URL, form_data(campaign, photo=photo))
+
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.photo_status == Action.PhotoStatus.NONE
+    assert stored_files(media_dirs / "private") == []
+
+
+def test_an_unreadable_file_does_not_matter_with_the_tick(client, campaign):
+    junk = SimpleUploadedFile("photo.jpg", b"not a picture", "image/jpeg")
+
+    response = client.post(URL, form_data(campaign, photo=junk))
+
+    assert response.status_code == 302
+    assert Action.objects.get().photo_status == Action.PhotoStatus.NONE

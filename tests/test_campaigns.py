@@ -1,0 +1,637 @@
+"""The campaign page /<lang>/campaigns/<slug>/ and the home page's campaign block.
+
+Every number comes from the Tally rows that actions.stats keeps in step with the
+moderators' decisions; actions are made as participants make them and approved
+as moderators approve them.
+"""
+
+import datetime
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from actions import services
+from actions.campaigns import TOP_COUNTRIES
+from actions.models import Action, Campaign, CampaignIdea, CampaignMaterial
+from tests.actions_helpers import submit
+from tests.conftest import make_image_bytes
+from tests.factories import make_article
+
+URL = "/en/campaigns/4august/"
+SVG = "{http://www.w3.org/2000/svg}"
+CHANGELIST = "/admin/actions/action/"
+
+
+def approve(campaign, moderator, *, photo=False, featured=False, **overrides):
+    """An action as a participant sends it, approved by a moderator."""
+    action = submit(campaign, make_image_bytes() if photo else None, **overrides)
+    if photo:
+        services.process_photo(action.pk)  # what the background task does
+    services.approve([action], moderator)
+    if featured:
+        Action.objects.filter(pk=action.pk).update(featured=True)
+    action.refresh_from_db()
+    return action
+
+
+def section(html, heading_id):
+    """The HTML of the <section> labelled by `heading_id`."""
+    match = re.search(
+        rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', html, flags=re.S
+    )
+    assert match, f"no section {heading_id}"
+    return match.group(0)
+
+
+def table_rows(fragment):
+    """(label, number) of each body row of the table in `fragment`."""
+    body = re.search(r"<tbody>(.*?)</tbody>", fragment, flags=re.S).group(1)
+    return [
+        (label.strip(), int(re.sub(r"\D", "", number)))
+        for label, number in re.findall(
+            r'<th scope="row">(.*?)</th><td class="number">(.*?)</td>', body
+        )
+    ]
+
+
+def svg_of(fragment):
+    """The chart in `fragment`, parsed as XML (so it must be well-formed)."""
+    match = re.search(r"<svg.*?</svg>", fragment, flags=re.S)
+    assert match, "no chart"
+    return ElementTree.fromstring(match.group(0))  # noqa: S314 (our own page)
+
+
+def bar_values(svg):
+    """(label, number) of each bar: every bar has its label before it and its number after."""
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    labels, values = texts[0::2], texts[1::2]
+    return list(zip(labels, [int(re.sub(r"\D", "", v)) for v in values], strict=True))
+
+
+@pytest.fixture
+def results(campaign, moderator):
+    """Five approved actions in three countries, one pending and one rejected."""
+    approve(campaign, moderator, city="Warsaw", country="PL", hashtags=["4august"], photo=True)
+    approve(campaign, moderator, city="Warsaw", country="PL", action_type="letter", hashtags=[])
+    approve(campaign, moderator, city="Kraków", country="PL", action_type="letter", hashtags=[])
+    approve(campaign, moderator, city="Vilnius", country="LT", hashtags=["4августа", "4august"])
+    approve(
+        campaign, moderator, city="Berlin", country="DE", photo=True, featured=True, hashtags=[]
+    )
+    submit(campaign, None, city="Paris", country="FR")  # pending
+    rejected = submit(campaign, None, city="Rome", country="IT")
+    services.reject([rejected], moderator, "Not an action.")
+    return campaign
+
+
+# The page, section by section
+
+
+def test_unknown_campaign_is_404(client, db):
+    assert client.get("/en/campaigns/nothing-here/").status_code == 404
+
+
+def test_header_shows_name_description_dates_hashtags_and_counters(client, results):
+    Campaign.objects.filter(pk=results.pk).update(
+        description_en="Stand with the prisoners.", ends_on=datetime.date(2026, 8, 10)
+    )
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Day of Solidarity with Belarus</h1>" in html
+    assert "Stand with the prisoners." in html
+    assert '<time datetime="2026-08-04">4 August 2026</time>' in html
+    assert '<time datetime="2026-08-10">10 August 2026</time>' in html
+    for tag in ("#4august", "#4августа", "#bysoliday"):
+        assert f"<li>{tag}</li>" in html
+    counters = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)
+    # Pending (Paris) and rejected (Rome) count nowhere.
+    assert counters == [("approved actions", "5"), ("countries", "3"), ("cities", "4")]
+    assert 'href="/en/actions/submit/?campaign=4august"' in html
+
+
+def test_by_country_and_city_tables_match_their_charts(client, results):
+    html = client.get(URL).content.decode()
+
+    countries = section(html, "by-country")
+    assert table_rows(countries) == [("Poland", 3), ("Germany", 1), ("Lithuania", 1)]
+    assert bar_values(svg_of(countries)) == table_rows(countries)
+
+    cities = section(html, "by-city")
+    # Largest first; equal counts in the order of their country code and name.
+    assert table_rows(cities) == [
+        ("Warsaw, Poland", 2),
+        ("Berlin, Germany", 1),
+        ("Vilnius, Lithuania", 1),
+        ("Kraków, Poland", 1),
+    ]
+    assert bar_values(svg_of(cities)) == table_rows(cities)
+
+
+def test_by_type_and_per_day(client, results):
+    html = client.get(URL).content.decode()
+
+    types = section(html, "by-type")
+    assert table_rows(types) == [("Picket", 3), ("Letter", 2)]
+    assert bar_values(svg_of(types)) == table_rows(types)
+
+    days = section(html, "by-day")
+    today = Action.objects.first().submitted_at.astimezone().date()
+    assert table_rows(days) == [(today.isoformat(), 5)]
+    chart = svg_of(days)
+    assert len(list(chart.iter(f"{SVG}rect"))) == 1
+
+
+def test_charts_are_accessible_images(client, results):
+    html = client.get(URL).content.decode()
+
+    names = []
+    for heading_id in ("by-country", "by-city", "by-type", "by-day"):
+        chart = svg_of(section(html, heading_id))
+        assert chart.get("role") == "img"
+        title = chart.find(f"{SVG}title").text
+        assert title and chart.get("aria-label") == title
+        assert chart.get("viewBox")
+        names.append(title)
+        # Colours are attributes (the CSP forbids style attributes); none is faint.
+        assert not any(element.get("style") for element in chart.iter())
+        assert {element.get("fill") for element in chart.iter(f"{SVG}rect")} == {"#8a0c21"}
+    assert names == [
+        "Approved actions by country",
+        "Approved actions by city",
+        "Approved actions by type of action",
+        "Approved actions per day",
+    ]
+    assert "style=" not in html
+
+
+def test_labels_in_charts_are_escaped(client, campaign, moderator):
+    approve(campaign, moderator, city="<script>alert(1)</script>", country="PL")
+
+    html = client.get(URL).content.decode()
+
+    assert "<script>alert(1)" not in html
+    svg_of(section(html, "by-city"))  # still well-formed XML
+
+
+def test_top_countries_and_the_rest(client, campaign, moderator):
+    codes = ["PL", "LT", "DE", "FR", "IT", "ES", "CZ", "SK", "AT", "NL", "BE", "SE"]
+    for number, code in enumerate(codes):
+        for _ in range(len(codes) - number):
+            # Polish actions are the most numerous, Swedish ones the fewest.
+            approve(
+                campaign, moderator, city="Capital", country=code, latitude=None, longitude=None
+            )
+
+    html = client.get(URL).content.decode()
+
+    countries = section(html, "by-country")
+    assert len(table_rows(countries)) == TOP_COUNTRIES
+    assert table_rows(countries)[0] == ("Poland", 12)
+    assert "And 2 more countries with 3 actions." in countries
+    assert "And 2 more cities with 3 actions." in section(html, "by-city")
+
+
+def test_top_hashtags_link_to_their_pages(client, results):
+    html = client.get(URL).content.decode()
+
+    hashtags = section(html, "top-hashtags")
+    assert re.findall(r"(#[\w]+)(?:</a>)? <span class=\"meta\">(\d+)</span>", hashtags) == [
+        ("#4august", "2"),
+        ("#4августа", "1"),
+    ]
+
+
+def test_featured_photos_only(client, results, campaign, moderator):
+    not_featured = Action.objects.filter(city="Warsaw", photo_status="ready").get()
+
+    response = client.get(URL)
+
+    featured = response.context["featured"]
+    assert [action.city for action in featured] == ["Berlin"]
+    html = section(response.content.decode(), "featured")
+    assert featured[0].get_absolute_url() in html
+    assert not_featured.get_absolute_url() not in html
+
+
+def test_no_featured_section_without_featured_photos(client, campaign):
+    html = client.get(URL).content.decode()
+
+    assert 'aria-labelledby="featured"' not in html
+    assert "No approved actions yet." in html
+
+
+def test_page_in_another_language(client, results):
+    html = client.get("/be/campaigns/4august/").content.decode()
+
+    assert "<h1>Дзень салідарнасці з Беларуссю</h1>" in html
+    assert ("Польшча", 3) in table_rows(section(html, "by-country"))
+
+
+def test_missing_translation_falls_back_to_english(client, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(
+        name_ru="", description_en="In English.", description_ru=""
+    )
+
+    html = client.get("/ru/campaigns/4august/").content.decode()
+
+    assert "<h1>Day of Solidarity with Belarus</h1>" in html
+    assert "In English." in html
+
+
+def test_an_inactive_campaign_shows_results_without_a_submit_link(client, results):
+    Campaign.objects.filter(pk=results.pk).update(is_active=False)
+
+    html = client.get(URL).content.decode()
+
+    assert "/en/actions/submit/?campaign=" not in html
+    assert re.findall(r"<dt>approved actions</dt><dd>(\d+)</dd>", html) == ["5"]
+
+
+# Counts follow the moderators' decisions made in the admin
+
+
+def counters(client):
+    html = client.get(URL).content.decode()
+    total = re.findall(r"<dt>approved actions</dt><dd>(\d+)</dd>", html)[0]
+    return (
+        int(total),
+        dict(table_rows(section(html, "by-country"))),
+        dict(table_rows(section(html, "by-city"))),
+    )
+
+
+def test_approving_and_rejecting_in_the_admin_changes_the_counts(
+    client, moderator_client, results, campaign
+):
+    visitor = Client()
+    before = counters(visitor)
+    action = submit(campaign, None, city="Gdańsk", country="PL")
+
+    response = moderator_client.post(
+        CHANGELIST + "?status=pending",
+        {"action": "approve_selected", "_selected_action": [action.pk], "index": 0},
+    )
+    assert response.status_code == 302
+
+    total, by_country, by_city = counters(visitor)
+    assert total == before[0] + 1
+    assert by_country["Poland"] == before[1]["Poland"] + 1
+    assert by_city["Gdańsk, Poland"] == 1
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{action.pk}/reject/",
+        {"reason": "Asked to be removed.", "status_seen": "approved"},
+    )
+    assert response.status_code == 302
+
+    assert counters(visitor) == before
+
+
+# Ways to take part and materials
+
+
+def test_ideas_of_the_current_language_rendered_from_markdown(client, campaign):
+    CampaignIdea.objects.create(
+        campaign=campaign,
+        language="en",
+        title="Write to the ministry",
+        body="Address: **Ministry of the Interior**\n\n> Dear Minister,\n\n<script>x()</script>",
+        order=2,
+    )
+    CampaignIdea.objects.create(campaign=campaign, language="en", title="Hold a picket", order=1)
+    CampaignIdea.objects.create(campaign=campaign, language="be", title="Пікет", order=1)
+
+    html = section(client.get(URL).content.decode(), "take-part")
+
+    assert re.findall(r"<h3>(.*?)</h3>", html)[:2] == ["Hold a picket", "Write to the ministry"]
+    assert "<strong>Ministry of the Interior</strong>" in html
+    assert "<blockquote>" in html
+    assert "<script>" not in html
+    assert "Пікет" not in html
+    be = client.get("/be/campaigns/4august/").content.decode()
+    assert "Пікет" in be and "Hold a picket" not in be
+    # No Russian ideas: the English ones are shown.
+    assert "Hold a picket" in client.get("/ru/campaigns/4august/").content.decode()
+
+
+def add_material(campaign, name="poster.png", data=None, **fields):
+    """A material as the admin saves it: through the model form's validation and the service."""
+    from actions import materials
+
+    material = CampaignMaterial(
+        campaign=campaign,
+        title=fields.pop("title", "Poster"),
+        file=SimpleUploadedFile(name, data if data is not None else make_image_bytes("PNG")),
+        **fields,
+    )
+    material.full_clean()
+    return materials.save_material(material)
+
+
+def test_materials_show_format_and_size_with_language_fallback(client, campaign, media_dirs):
+    pdf = b"%PDF-1.4\n" + b"0" * 2048
+    material = add_material(
+        campaign, "letter.pdf", pdf, title="Letter template", kind="letter_template"
+    )
+    add_material(campaign, title="Плакат", language="be")
+
+    assert (material.file_format, material.file_size) == ("PDF", len(pdf))
+    assert re.fullmatch(r"campaigns/[0-9a-f]{32}\.pdf", material.file.name)
+    html = section(client.get(URL).content.decode(), "materials")
+    assert f'href="/media/{material.file.name}"' in html
+    assert "Letter template" in html
+    assert "Letter template · PDF, 2.0\xa0KB" in html
+    assert "Плакат" not in html
+    assert "Плакат" in client.get("/be/campaigns/4august/").content.decode()
+    assert "Letter template" in client.get("/ru/campaigns/4august/").content.decode()
+
+
+# Query counts
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_campaign_page_query_count(client, campaign, moderator, django_assert_num_queries, count):
+    for number in range(count):
+        approve(
+            campaign,
+            moderator,
+            city=f"City {number}",
+            country=["PL", "LT", "DE", "FR"][number % 4],
+            hashtags=[f"tag{number}", "4august"],
+            photo=number < 10,
+            featured=number < 10,
+        )
+    CampaignIdea.objects.create(campaign=campaign, title="Hold a picket")
+
+    # 1. the campaign, 2. its hashtags (prefetch), 3. total, countries and types,
+    # 4. the largest cities, 5. the number of cities, 6. the days, 7. the top hashtags,
+    # 8. the Tag rows of those hashtags (for their links), 9. ideas, 10. materials,
+    # 11. featured photos, 12. their hashtags (prefetch).
+    with django_assert_num_queries(12):
+        response = client.get(URL)
+    assert response.context["results"].total == count
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_home_query_count(client, campaign, moderator, django_assert_num_queries, count):
+    for number in range(count):
+        approve(campaign, moderator, city=f"City {number}", photo=True)
+        make_article(title=f"News {number}", tags=["4august"])
+
+    # 1. the active campaign, 2. its counters (one aggregate over its tallies),
+    # 3. the latest photos, 4. their hashtags, 5. the latest articles, 6. their tags.
+    with django_assert_num_queries(6):
+        response = client.get("/en/")
+    assert response.context["counters"]["total"] == count
+    assert len(response.context["photos"]) == min(count, 6)
+
+
+# The home page
+
+
+def test_home_leads_with_the_most_recent_active_campaign(client, results, moderator):
+    Campaign.objects.create(
+        slug="older", name_en="An older campaign", starts_on=datetime.date(2025, 8, 4)
+    )
+    Campaign.objects.create(
+        slug="closed",
+        name_en="A closed campaign",
+        starts_on=datetime.date(2027, 1, 1),
+        is_active=False,
+    )
+
+    response = client.get("/en/")
+
+    html = response.content.decode()
+    assert response.context["campaign"] == results
+    assert 'href="/en/campaigns/4august/"' in html
+    counters = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)
+    assert counters == [("approved actions", "5"), ("countries", "3"), ("cities", "4")]
+    # The two approved photos, newest first; actions without a photo are not there.
+    photos = response.context["photos"]
+    assert [action.city for action in photos] == ["Berlin", "Warsaw"]
+    for action in photos:
+        assert action.get_absolute_url() in html
+    assert "Latest news" in html
+
+
+def test_home_without_an_active_campaign(client, db):
+    response = client.get("/en/")
+
+    assert response.context["campaign"] is None
+    assert '<h1 id="hero-title">' in response.content.decode()
+
+
+def test_home_counts_numbers_with_the_languages_separator(client, campaign):
+    from actions.models import Tally
+
+    Tally.objects.create(campaign=campaign, dimension="total", key="", count=104731)
+
+    assert "<dd>104,731</dd>" in client.get("/en/").content.decode()
+    assert "<dd>104\xa0731</dd>" in client.get("/be/").content.decode()
+
+
+# The submission form, reached from a campaign page
+
+
+def test_submit_link_preselects_the_campaign(client, campaign):
+    other = Campaign.objects.create(
+        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
+    )
+    other.hashtags.add("letters")
+
+    html = client.get("/en/actions/submit/?campaign=letters").content.decode()
+    assert re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+    assert 'placeholder="#letters"' in html
+
+    html = client.get("/en/actions/submit/?campaign=unknown").content.decode()
+    assert not re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+
+
+def test_moderators_manage_ideas_and_materials(db):
+    from django.contrib.auth.models import Group
+
+    call_command("setup_roles", stdout=__import__("io").StringIO())
+    codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
+    for model in ("campaignidea", "campaignmaterial"):
+        assert {f"{a}_{model}" for a in ("add", "change", "delete", "view")} <= codenames
+    assert "add_campaign" not in codenames and "delete_action" not in codenames
+
+
+# Materials and ideas in the campaign admin, as a moderator
+
+
+def change_form_data(campaign, ideas=(), materials=(), initial_materials=0):
+    data = {
+        "name_en": campaign.name_en,
+        "name_be": campaign.name_be,
+        "name_ru": campaign.name_ru,
+        "slug": campaign.slug,
+        "description_en": campaign.description_en,
+        "description_be": "",
+        "description_ru": "",
+        "hashtags": "4august, bysoliday",
+        "action_types": ["picket"],
+        "starts_on": "2026-08-04",
+        "ends_on": "",
+        "is_active": "on",
+        "ideas-TOTAL_FORMS": len(ideas),
+        "ideas-INITIAL_FORMS": 0,
+        "materials-TOTAL_FORMS": len(materials),
+        "materials-INITIAL_FORMS": initial_materials,
+    }
+    for index, idea in enumerate(ideas):
+        data.update({f"ideas-{index}-{key}": value for key, value in idea.items()})
+    for index, material in enumerate(materials):
+        data.update({f"materials-{index}-{key}": value for key, value in material.items()})
+    return data
+
+
+def change_url(campaign):
+    return f"/admin/actions/campaign/{campaign.pk}/change/"
+
+
+def material_form(name, data, **fields):
+    return {
+        "language": "en",
+        "kind": "poster",
+        "title": "Poster",
+        "order": 0,
+        "file": SimpleUploadedFile(name, data),
+        "campaign": "",
+        **fields,
+    }
+
+
+def test_moderator_adds_an_idea_and_a_material(moderator_client, campaign, media_dirs):
+    png = make_image_bytes("PNG")
+    data = change_form_data(
+        campaign,
+        ideas=[
+            {"language": "en", "title": "Rename a street", "body": "For *one* day.", "order": 1}
+        ],
+        materials=[material_form("Poster A3 (final).png", png)],
+    )
+
+    response = moderator_client.post(change_url(campaign), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    idea = CampaignIdea.objects.get()
+    assert idea.body_html == "<p>For <em>one</em> day.</p>"
+    material = CampaignMaterial.objects.get()
+    assert (material.file_format, material.file_size) == ("PNG", len(png))
+    assert "final" not in material.file.name
+    assert (media_dirs / "media" / material.file.name).read_bytes() == png
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("poster.exe", b"MZ\x90\x00", "Upload a PDF, PNG, JPEG, SVG, ZIP, DOCX or ODT file."),
+        ("poster.html", b"<html></html>", "Upload a PDF, PNG, JPEG, SVG, ZIP, DOCX or ODT file."),
+        ("poster.pdf", b"<html><script>x()</script></html>", "This file is not a real PDF file."),
+        ("poster.png", b"%PDF-1.4 not a png", "This file is not a real PNG file."),
+        (
+            "poster.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "This SVG contains scripts, links to other sites or other active content.",
+        ),
+        (
+            "poster.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+            "This SVG contains scripts, links to other sites or other active content.",
+        ),
+        (
+            "poster.svg",
+            b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+            "This SVG contains scripts, links to other sites or other active content.",
+        ),
+        ("poster.svg", b"<html>not svg</html>", "This SVG file cannot be read."),
+    ],
+)
+def test_bad_materials_are_refused(moderator_client, campaign, media_dirs, name, data, message):
+    post = change_form_data(campaign, materials=[material_form(name, data)])
+
+    response = moderator_client.post(change_url(campaign), post)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CampaignMaterial.objects.exists()
+    assert not (media_dirs / "media" / "campaigns").exists()
+
+
+def test_a_material_over_the_size_limit_is_refused(
+    moderator_client, campaign, media_dirs, monkeypatch
+):
+    from actions import materials
+
+    monkeypatch.setattr(materials, "MAX_BYTES", 1024)
+    post = change_form_data(campaign, materials=[material_form("big.pdf", b"%PDF-" + b"0" * 1024)])
+
+    response = moderator_client.post(change_url(campaign), post)
+
+    assert "The file is too large: at most 1.0\xa0KB." in response.content.decode()
+    assert not CampaignMaterial.objects.exists()
+
+
+def test_a_clean_svg_is_accepted(campaign, media_dirs):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><rect width="5"/></svg>'
+    material = add_material(campaign, "banner.svg", svg, kind="banner")
+    assert material.file_format == "SVG"
+
+
+def test_deleting_a_material_deletes_its_file(
+    moderator_client, campaign, media_dirs, django_capture_on_commit_callbacks
+):
+    material = add_material(campaign)
+    stored = media_dirs / "media" / material.file.name
+    assert stored.exists()
+    data = change_form_data(campaign, materials=[{}], initial_materials=1)
+    data.update(
+        {
+            "materials-0-id": material.pk,
+            "materials-0-campaign": campaign.pk,
+            "materials-0-language": "en",
+            "materials-0-kind": "poster",
+            "materials-0-title": "Poster",
+            "materials-0-order": 0,
+            "materials-0-DELETE": "on",
+        }
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(change_url(campaign), data)
+
+    assert response.status_code == 302
+    assert not CampaignMaterial.objects.exists()
+    assert not stored.exists()
+
+
+def test_replacing_a_material_file_deletes_the_old_one(
+    moderator_client, campaign, media_dirs, django_capture_on_commit_callbacks
+):
+    material = add_material(campaign)
+    old = media_dirs / "media" / material.file.name
+    pdf = b"%PDF-1.7\n" + b"1" * 100
+    data = change_form_data(
+        campaign,
+        materials=[material_form("new.pdf", pdf, id=material.pk, campaign=campaign.pk)],
+        initial_materials=1,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(change_url(campaign), data)
+
+    assert response.status_code == 302
+    material.refresh_from_db()
+    assert (material.file_format, material.file_size) == ("PDF", len(pdf))
+    assert not old.exists()
+    assert (media_dirs / "media" / material.file.name).exists()
