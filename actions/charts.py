@@ -16,7 +16,8 @@ BAR_COLOUR = "#8a0c21"  # 9.9:1 on white
 TEXT_COLOUR = "#1a1a1a"
 AXIS_COLOUR = "#595959"  # 7:1 on white
 FONT_SIZE = 15
-LABEL_CHARS = 18
+# A label stands on its own line above its bar, so it may use the whole width.
+LABEL_CHARS = 40
 # A lone day is a column, not a wall.
 MAX_COLUMN = 40
 
@@ -47,32 +48,34 @@ def _svg(height, title, body):
 def bars(rows, *, title):
     """Horizontal bars, largest first as given: rows of (label, count)."""
     rows = list(rows)
-    label_width, value_width, row_height, bar_height = 150, 56, 30, 20
-    plot = WIDTH - label_width - value_width
+    # Each row: the label on its own line, then the bar with its number.
+    value_width, label_height, bar_height, gap = 64, 18, 16, 10
+    row_height = label_height + bar_height + gap
+    plot = WIDTH - value_width
     top = max((count for _label, count in rows), default=0) or 1
     parts = []
     for index, (label, count) in enumerate(rows):
-        y = 6 + index * row_height
+        y = 4 + index * row_height
+        bar_y = y + label_height + 2
         length = max(1, round(plot * count / top)) if count else 0
         parts.append(
             format_html(
-                '<text x="{lx}" y="{ty}" text-anchor="end" fill="{text}">{label}</text>'
-                '<rect x="{bx}" y="{y}" width="{length}" height="{bh}" fill="{bar}"></rect>'
-                '<text x="{vx}" y="{ty}" fill="{text}">{value}</text>',
-                lx=label_width - 8,
-                ty=y + 15,
+                '<text x="0" y="{ly}" fill="{text}">{label}</text>'
+                '<rect x="0" y="{by}" width="{length}" height="{bh}" fill="{bar}"></rect>'
+                '<text x="{vx}" y="{vy}" fill="{text}">{value}</text>',
+                ly=y + 14,
                 label=shorten(label),
-                bx=label_width,
-                y=y,
+                by=bar_y,
                 length=length,
                 bh=bar_height,
-                vx=label_width + length + 6,
+                vx=length + 6,
+                vy=bar_y + 13,
                 value=number(count),
                 text=TEXT_COLOUR,
                 bar=BAR_COLOUR,
             )
         )
-    height = 12 + len(rows) * row_height
+    height = 8 + len(rows) * row_height
     return _svg(height, title, format_html_join("", "{}", ((part,) for part in parts)))
 
 
