@@ -193,8 +193,8 @@ def test_top_countries_and_the_rest(client, campaign, moderator):
     countries = section(html, "by-country")
     assert len(table_rows(countries)) == TOP_COUNTRIES
     assert table_rows(countries)[0] == ("Poland", 12)
-    assert "And 2 more countries with 3 actions." in countries
-    assert "And 2 more cities with 3 actions." in section(html, "by-city")
+    assert "Other countries: 2; actions there: 3." in countries
+    assert "Other cities: 2; actions there: 3." in section(html, "by-city")
 
 
 def test_top_hashtags_link_to_their_pages(client, results):
