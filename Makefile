@@ -50,8 +50,8 @@ messages: install
 
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml --extra faces --python-version 3.11 --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra faces --extra dev --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var
