@@ -193,7 +193,7 @@ def test_dates_are_written_the_local_way(client, db, code, expected):
 
     for path in [article.get_absolute_url(), f"/{code}/news/"]:
         html = client.get(path).content.decode()
-        assert f'<time datetime="{published.isoformat()}">{expected}</time>' in html, path
+        assert f'<time datetime="2026-08-04">{expected}</time>' in html, path
 
 
 # Translated interface. These strings come from the catalogues in locale/.
