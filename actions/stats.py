@@ -8,10 +8,11 @@ so a count never disagrees with the rows. `rebuild()` recomputes everything
 from the rows (`manage.py rebuild_stats`).
 """
 
+import json
 import math
 from collections import Counter
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -195,6 +196,26 @@ def _rebuild_batch(rows, tallies, cells):
             for zoom, x, y in counted["cells"]:
                 n, lat, lon = cells.get((campaign_id, zoom, x, y), (0, 0.0, 0.0))
                 cells[(campaign_id, zoom, x, y)] = (n + 1, lat + latitude, lon + longitude)
-        updated.append(Action(pk=pk, counted=counted))
-    Action.objects.bulk_update(updated, ["counted"], batch_size=REBUILD_BATCH)
+        updated.append((pk, counted))
+    _write_counted(updated)
     return len(rows)
+
+
+def _write_counted(updated):
+    """Store each action's `counted` in one statement per batch."""
+    if connection.vendor != "postgresql":
+        Action.objects.bulk_update(
+            [Action(pk=pk, counted=counted) for pk, counted in updated], ["counted"]
+        )
+        return
+    # bulk_update() writes a CASE with one branch per row, which PostgreSQL plans
+    # slowly for JSON; joining a VALUES list is several times faster at a million.
+    values = ", ".join(["(%s, %s::jsonb)"] * len(updated))
+    params = [item for pk, counted in updated for item in (pk, json.dumps(counted))]
+    table = connection.ops.quote_name(Action._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS a SET counted = v.counted "  # noqa: S608 (only placeholders)
+            f"FROM (VALUES {values}) AS v(id, counted) WHERE a.id = v.id",
+            params,
+        )
