@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -115,7 +116,11 @@ class CampaignFeed(ActionsFeed):
 
 class TagFeed(ActionsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag, slug=slug)
+        # Like the hashtag page: a hashtag of pending or rejected actions only is unknown.
+        if not public_photos().filter(hashtags=tag).exists():
+            raise Http404
+        return tag
 
     def title(self, obj):
         return _("Soliday: new actions with #%(tag)s") % {"tag": obj.name}

@@ -15,13 +15,13 @@ everything. A malformed number (`year=abc`) is ignored. Nothing here raises on u
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from actions.models import ActionType, Campaign
+from actions.models import Action, ActionType, Campaign, TaggedAction
 from soliday import countries
 
 # The parameters, in the order they appear in links.
@@ -172,11 +172,20 @@ class ActionFilters:
 
 
 def _find_tag(name):
-    """The hashtag called `name` (any case) or with that slug; None when there is none."""
+    """The hashtag called `name` (any case) or with that slug; None when there is none.
+
+    Only hashtags of approved actions: the hashtags of pending and rejected ones are
+    not public, not even their existence or spelling.
+    """
     slug = slugify(name, allow_unicode=True)
     # The name's case is folded in Python as well: SQLite's LIKE folds ASCII letters only.
     candidates = Tag.objects.filter(
-        Q(name__iexact=name) | Q(slug=slug) | Q(slug=name.lower())
+        Q(name__iexact=name) | Q(slug=slug) | Q(slug=name.lower()),
+        Exists(
+            TaggedAction.objects.filter(
+                tag=OuterRef("pk"), content_object__in=Action.objects.approved()
+            )
+        ),
     ).order_by("pk")[:5]
     folded = name.casefold()
     candidates = list(candidates)

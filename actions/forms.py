@@ -170,6 +170,8 @@ class SubmitForm(forms.Form):
     email = forms.EmailField(
         label=_("Your email"),
         required=False,
+        # The validator accepts up to 320 characters; the column holds 254.
+        max_length=Action._meta.get_field("email").max_length,
         help_text=_("Only to tell you whether your photo was published. Never shown."),
         error_messages={"invalid": _("Enter an email address such as name@example.org.")},
     )

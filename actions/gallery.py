@@ -108,7 +108,9 @@ def tag(request, slug):
     if found is None:
         # /tag/4Августа/ or /tag/%234августа/: lead to the tag's own address.
         normal = slugify(slug, allow_unicode=True)
-        if normal and normal != slug and Tag.objects.filter(slug=normal).exists():
+        # Only to a page that exists: a redirect must not tell that a pending action's
+        # hashtag exists.
+        if normal and normal != slug and public_photos().filter(hashtags__slug=normal).exists():
             return redirect("actions:tag", slug=normal, permanent=True)
         raise Http404
     after, before = request.GET.get("after"), request.GET.get("before")

@@ -42,6 +42,11 @@ SVG_FORBIDDEN = re.compile(
     rb"|<\?xml-stylesheet|@import|(href|src)\s*=\s*[\"']?\s*(https?:)?//",
     re.IGNORECASE,
 )
+# The same, checked on the parsed tree, where namespace prefixes (<s:script>) and
+# character references (javascript&#58;) are resolved.
+SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "handler", "iframe", "embed", "object"}
+# A reference may point inside the file, or hold an embedded picture; nothing else.
+SVG_SAFE_REFERENCE = re.compile(r"#|data:image/(png|jpeg|gif|webp)[;,]")
 
 
 def material_path(instance, filename):
@@ -93,6 +98,31 @@ def _check_svg(upload):
         raise ValidationError(_("This SVG file cannot be read."), code="invalid_svg") from None
     if root.tag not in ("svg", f"{SVG_NAMESPACE}svg"):
         raise ValidationError(_("This SVG file cannot be read."), code="invalid_svg")
+    if any(_unsafe_element(element) for element in root.iter()):
+        raise ValidationError(unsafe, code="unsafe_svg")
+
+
+def _local(name):
+    """A tag or attribute name without its namespace, lowercase."""
+    return str(name).rpartition("}")[2].lower()
+
+
+def _unsafe_element(element):
+    if _local(element.tag) in SVG_FORBIDDEN_ELEMENTS:
+        return True
+    for name, value in element.attrib.items():
+        name = _local(name)
+        # Browsers ignore whitespace and control characters inside a URL scheme.
+        compact = "".join(ch for ch in value if ch > " ").lower()
+        if name.startswith("on") or "javascript:" in compact or "data:text/html" in compact:
+            return True
+        if name in ("href", "src") and not SVG_SAFE_REFERENCE.match(compact):
+            return True
+        # <animate attributeName="href" values="…">, <set attributeName="onclick" …>
+        target = compact.rpartition(":")[2]
+        if name == "attributename" and (target in ("href", "src") or target.startswith("on")):
+            return True
+    return False
 
 
 def describe(material):

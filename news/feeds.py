@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from news.models import Article
+from news.views import public_tags
 
 FEED_SIZE = 20
 
@@ -55,7 +55,7 @@ class LatestAtomFeed(LatestRssFeed):
 
 class TagRssFeed(LatestRssFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(public_tags(), slug=slug)
 
     def title(self, obj):
         return _("Soliday: news tagged %(tag)s") % {"tag": obj.name}

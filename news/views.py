@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,7 +13,8 @@ from django.views.generic.dates import YearArchiveView
 from taggit.models import Tag
 
 from actions import campaigns
-from news.models import Article
+from actions.models import Action, TaggedAction
+from news.models import Article, TaggedArticle
 
 PAGE_SIZE = 10
 HOME_SIZE = 6
@@ -96,9 +97,29 @@ def article_detail(request, slug):
     return response
 
 
+def public_tags():
+    """Tags of published articles or approved actions (taggit's Tag table holds both).
+
+    A tag that only drafts or pending and rejected actions carry is unknown: its page
+    must not tell that it exists.
+    """
+    return Tag.objects.filter(
+        Exists(
+            TaggedArticle.objects.filter(
+                tag=OuterRef("pk"), content_object__in=Article.objects.published()
+            )
+        )
+        | Exists(
+            TaggedAction.objects.filter(
+                tag=OuterRef("pk"), content_object__in=Action.objects.approved()
+            )
+        )
+    )
+
+
 @require_GET
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(public_tags(), slug=slug)
     page = paginate(request, public_articles().filter(tags=tag))
     return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
 

@@ -130,3 +130,13 @@ def test_pages_link_their_feeds(client, approved):
     title = "New actions: Day of Solidarity with Belarus (Atom)"
     assert f'type="application/atom+xml" title="{title}" href="{campaign_feed}"' in gallery
     assert f'href="{tag_feed}"' in tag
+
+
+def test_the_feed_of_a_hashtag_of_hidden_actions_only_is_404(client, approved, hidden, campaign):
+    approved(hashtags=["4august"])
+    pending, _rejected = hidden
+    pending.hashtags.set(["pendingonly"])
+
+    hidden_feed = reverse("actions:feed-tag", kwargs={"slug": "pendingonly"})
+    assert client.get(hidden_feed).status_code == 404
+    assert client.get(reverse("actions:feed-tag", kwargs={"slug": "4august"})).status_code == 200

@@ -504,3 +504,18 @@ def test_the_action_page_costs_the_same_queries_for_2_and_20_actions(
     # 1. the action with its campaign, 2. its hashtags, 3. the newer and 4. the older one.
     with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_a_pending_hashtag_is_not_told_by_a_redirect_or_a_filter(client, approved, campaign):
+    approved(hashtags=["4august"])
+    submit(campaign, None, hashtags=["secretplan"])
+
+    # The typed spelling of a hidden hashtag is a 404 at once, like an unknown one.
+    assert client.get("/en/actions/tag/SecretPlan/").status_code == 404
+    assert client.get("/en/actions/tag/NoSuch/").status_code == 404
+    # A filter by it reads as a filter by an unknown hashtag: as typed, matching nothing.
+    for url in ("/en/actions/?tag=SECRETPLAN", "/en/actions/map/?tag=SECRETPLAN"):
+        html = client.get(url).content.decode()
+        assert "#SECRETPLAN" in html
+        assert "secretplan" not in html
+    assert ActionFilters.from_query({"tag": "secretplan"}).matches_nothing

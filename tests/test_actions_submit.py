@@ -675,3 +675,16 @@ def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
 
     handler, post, uploaded = parse(10_000, {"other": upload(b"x" * 50)})
     assert "other" not in uploaded
+
+
+def test_an_email_longer_than_its_column_is_refused_beside_the_field(client, campaign, media_dirs):
+    # Valid for the email validator (at most 320 characters), too long for the column
+    # (254): PostgreSQL would refuse the row with a server error.
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"
+    assert len(email) > 254
+
+    response = send(client, campaign, email=email)
+
+    assert_error_beside(response, "email", "Ensure this value has at most 254 characters")
+    assert_nothing_stored(media_dirs)
+    assert not Action.objects.exists()

@@ -635,3 +635,42 @@ def test_replacing_a_material_file_deletes_the_old_one(
     assert (material.file_format, material.file_size) == ("PDF", len(pdf))
     assert not old.exists()
     assert (media_dirs / "media" / material.file.name).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # A namespace prefix hides the element's name from a search of the bytes.
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg">'
+        b"<s:script>alert(document.domain)</s:script></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg">'
+        b'<s:foreignObject width="9" height="9"/></svg>',
+        # A character reference hides the scheme.
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<a xlink:href="javascript&#58;alert(1)"><text y="20">x</text></a></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href" '
+        b'values="&#106;avascript:alert(1)"/><text y="20">x</text></a></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="&#104;ttps://example.org/x.png"/>'
+        b"</svg>",
+    ],
+)
+def test_an_svg_cannot_hide_active_content_from_the_check(
+    moderator_client, campaign, media_dirs, data
+):
+    post = change_form_data(campaign, materials=[material_form("poster.svg", data)])
+
+    response = moderator_client.post(change_url(campaign), post)
+
+    assert response.status_code == 200
+    assert "This SVG contains scripts" in response.content.decode()
+    assert not CampaignMaterial.objects.exists()
+    assert not (media_dirs / "media" / "campaigns").exists()
+
+
+def test_an_svg_may_embed_a_picture_and_point_inside_itself(campaign, media_dirs):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<defs><rect id="r" width="5" height="5"/></defs><use xlink:href="#r"/>'
+        b'<image href="data:image/png;base64,iVBORw0KGgo="/></svg>'
+    )
+    assert add_material(campaign, "banner.svg", svg, kind="banner").file_format == "SVG"

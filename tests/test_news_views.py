@@ -533,3 +533,18 @@ def test_article_page_query_count(client, django_assert_num_queries, count):
     with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
     assert len(response.context["translations"]) == 2
+
+
+def test_a_tag_of_hidden_actions_or_drafts_only_has_no_news_page(client, campaign):
+    from tests.actions_helpers import submit
+
+    submit(campaign, None, hashtags=["secretplan"])
+    make_draft(tags=["draftonly"])
+    make_article(tags=["letters"])
+
+    for slug in ("secretplan", "draftonly"):
+        for url in (f"/en/news/tag/{slug}/", f"/en/news/tag/{slug}/feed/atom/"):
+            assert client.get(url).status_code == 404, url
+        assert client.get(f"/en/news/tag/{slug}/feed/rss/").status_code == 404
+    assert client.get("/en/news/tag/letters/").status_code == 200
+    assert client.get("/en/news/tag/letters/feed/rss/").status_code == 200
