@@ -47,6 +47,10 @@ SVG_FORBIDDEN = re.compile(
 SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "handler", "iframe", "embed", "object"}
 # A reference may point inside the file, or hold an embedded picture; nothing else.
 SVG_SAFE_REFERENCE = re.compile(r"#|data:image/(png|jpeg|gif|webp)[;,]")
+# CSS that could fetch from elsewhere: url() outside the file, @import, and escapes
+# (\69mport) that hide either.
+CSS_FETCH = re.compile(r"url\(\s*['\"]?\s*(?!#)|@|\\", re.IGNORECASE)
+CSS_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
 
 def material_path(instance, filename):
@@ -108,10 +112,16 @@ def _local(name):
 
 
 def _unsafe_element(element):
-    if _local(element.tag) in SVG_FORBIDDEN_ELEMENTS:
+    tag = _local(element.tag)
+    if tag in SVG_FORBIDDEN_ELEMENTS:
+        return True
+    if tag == "style" and CSS_FETCH.search(element.text or ""):
         return True
     for name, value in element.attrib.items():
         name = _local(name)
+        # style="…", fill="url(https://…)": a paint or style from elsewhere.
+        if CSS_OUTSIDE_URL.search(value) or (name == "style" and CSS_FETCH.search(value)):
+            return True
         # Browsers ignore whitespace and control characters inside a URL scheme.
         compact = "".join(ch for ch in value if ch > " ").lower()
         if name.startswith("on") or "javascript:" in compact or "data:text/html" in compact:

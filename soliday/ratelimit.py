@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
@@ -24,9 +25,25 @@ class Decision:
     retry_after: int
 
 
+def client_address(request):
+    """The address of the client, seen through `TRUSTED_PROXY_COUNT` proxies of ours.
+
+    Behind a load balancer REMOTE_ADDR is the balancer's; each trusted proxy appends
+    the address it saw to X-Forwarded-For, so the client's is that many from the end.
+    Anything before it was written by the client and is not trusted.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_fingerprint(request, *, day):
     """A salted hash standing for the client's address on `day` (a date)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

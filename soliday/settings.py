@@ -151,6 +151,9 @@ ACTIONS_PHOTO_MAX_PIXELS = env.int("ACTIONS_PHOTO_MAX_PIXELS", default=50_000_00
 # Submissions per client and window, counted in the shared cache under a salted hash.
 ACTIONS_RATE_LIMIT = env.int("ACTIONS_RATE_LIMIT", default=10)
 ACTIONS_RATE_WINDOW = env.int("ACTIONS_RATE_WINDOW", default=3600)
+# How many proxies of ours (load balancer, TLS terminator) append to X-Forwarded-For
+# in front of the app; 0 means clients connect directly and REMOTE_ADDR is theirs.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

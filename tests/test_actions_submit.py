@@ -572,6 +572,26 @@ def test_ipv6_clients_are_counted_per_network(rf):
     assert fingerprint(first, day=day) != fingerprint(elsewhere, day=day)
 
 
+def test_behind_our_proxies_the_client_is_the_address_they_saw(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.5"
+    # The client may write anything before the address our balancer appends.
+    alice = rf.post(URL, REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    alice_again = rf.post(URL, REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    bob = rf.post(URL, REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.9")
+
+    assert ratelimit.client_address(alice) == "203.0.113.7"
+    assert ratelimit.client_address(alice_again) == "203.0.113.7"
+    assert ratelimit.client_address(bob) == "198.51.100.9"
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.post(URL, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+
+    assert ratelimit.client_address(request) == "203.0.113.7"
+
+
 def test_the_address_is_not_logged(client, campaign, caplog):
     with caplog.at_level("DEBUG"):
         client.post(URL, form_data(campaign), REMOTE_ADDR="203.0.113.77")

@@ -652,6 +652,13 @@ def test_replacing_a_material_file_deletes_the_old_one(
         b'values="&#106;avascript:alert(1)"/><text y="20">x</text></a></svg>',
         b'<svg xmlns="http://www.w3.org/2000/svg"><image href="&#104;ttps://example.org/x.png"/>'
         b"</svg>",
+        # CSS that fetches from elsewhere, plainly or through an escape.
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>\\40 import "https://e.org/x.css";'
+        b"</style></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(https://e.org/p.svg#a)"'
+        b' width="9" height="9"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(&#104;ttps://e.org/p#a)"'
+        b' width="9" height="9"/></svg>',
     ],
 )
 def test_an_svg_cannot_hide_active_content_from_the_check(
@@ -671,6 +678,7 @@ def test_an_svg_may_embed_a_picture_and_point_inside_itself(campaign, media_dirs
     svg = (
         b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
         b'<defs><rect id="r" width="5" height="5"/></defs><use xlink:href="#r"/>'
+        b'<style>rect { stroke: #000 }</style><rect fill="url(#r)" width="2" height="2"/>'
         b'<image href="data:image/png;base64,iVBORw0KGgo="/></svg>'
     )
     assert add_material(campaign, "banner.svg", svg, kind="banner").file_format == "SVG"

@@ -270,3 +270,22 @@ def test_favicon_ico_leads_to_the_icon(client):
 
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.parametrize("private", ["{media}", "{media}/private", "{root}"])
+def test_private_media_inside_the_public_media_is_refused(settings, tmp_path, private):
+    from soliday.checks import private_media_is_not_public
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = private.format(media=tmp_path / "media", root=tmp_path)
+
+    assert [e.id for e in private_media_is_not_public(None)] == ["soliday.E001"]
+
+
+def test_separate_media_folders_pass_the_check(settings, tmp_path):
+    from soliday.checks import private_media_is_not_public
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+    assert private_media_is_not_public(None) == []
