@@ -5,6 +5,7 @@ the moderator, writes the history entry and tells the participant.
 """
 
 import mimetypes
+import re
 import unicodedata
 
 from django import forms
@@ -24,12 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.forms import TagField
 
-from actions import export, materials, services, stats
+from actions import export, faces, materials, services, stats
 from actions.models import Action, ActionType, Campaign, CampaignIdea, CampaignMaterial
 from soliday import countries, files
 from soliday.templatetags.soliday import media_url
 
 HASHTAG_MAX_LENGTH = 100
+# Between the numbers of a face box: "10, 20, 30, 40", "10 20 30 40".
+BOX_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def normalise_hashtags(names):
@@ -104,6 +107,13 @@ class ActionAdminForm(forms.ModelForm):
         label=_("longitude"), min_value=-180, max_value=180, required=False
     )
     hashtags = HashtagField(label=_("hashtags"), required=False)
+    # Present only while the unblurred master exists (services.face_boxes_editable).
+    blur_boxes = forms.CharField(
+        label=_("Faces to blur"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 30, "spellcheck": "false"}),
+    )
 
     class Meta:
         model = Action
@@ -111,6 +121,71 @@ class ActionAdminForm(forms.ModelForm):
             "campaign", "action_type", "city", "country", "latitude", "longitude", "hashtags",
             "caption", "alt_text", "display_name", "featured",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not services.face_boxes_editable(self.instance):
+            del self.fields["blur_boxes"]
+            return
+        field = self.fields["blur_boxes"]
+        field.initial = boxes_as_text(self.instance.face_boxes)
+        field.help_text = _(
+            "One box a line: x, y, width, height, in pixels of the unblurred photo "
+            "(%(width)d × %(height)d; open it from the preview). Add a line to blur a face "
+            "that was missed; remove one to leave it sharp. Saving makes the images again."
+        ) % {"width": self.instance.photo_width, "height": self.instance.photo_height}
+
+    def clean_blur_boxes(self):
+        size = (self.instance.photo_width, self.instance.photo_height)
+        return parse_boxes(self.cleaned_data["blur_boxes"], size)
+
+    def face_boxes_changed(self):
+        """Whether the moderator's boxes differ from the stored ones (scores aside)."""
+        if "blur_boxes" not in self.fields or "blur_boxes" not in self.cleaned_data:
+            return False
+        if self.add_prefix("blur_boxes") not in self.data:
+            return False  # a form sent without the field (not a browser) removes no box
+        edges = [(b.x, b.y, b.width, b.height) for b in self.cleaned_data["blur_boxes"]]
+        stored = [(b["x"], b["y"], b["width"], b["height"]) for b in self.instance.face_boxes]
+        return edges != stored
+
+
+def boxes_as_text(boxes):
+    """Stored boxes as the moderator edits them: one "x, y, width, height" a line."""
+    return "\n".join(f"{b['x']}, {b['y']}, {b['width']}, {b['height']}" for b in boxes)
+
+
+def parse_boxes(text, size):
+    """The moderator's lines as faces.Box, each inside a photo of size (width, height)."""
+    width, height = size
+    boxes = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            x, y, box_width, box_height = (int(part) for part in BOX_SEPARATORS.split(line.strip()))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Line %(line)d: write four whole numbers: x, y, width, height.")
+                % {"line": number}
+            ) from None
+        if (
+            x < 0
+            or y < 0
+            or box_width < 1
+            or box_height < 1
+            or x + box_width > width
+            or y + box_height > height
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Line %(line)d: the box must lie inside the photo, "
+                    "which is %(width)d × %(height)d pixels."
+                )
+                % {"line": number, "width": width, "height": height}
+            )
+        boxes.append(faces.Box(x, y, box_width, box_height))
+    return boxes
 
 
 class RejectForm(forms.Form):
@@ -173,6 +248,7 @@ class ActionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "photo_preview", "status", "photo_status", "processing", "email", "language",
         "consent", "submitted_at", "moderated_at", "moderated_by", "rejection_reason",
+        "face_summary",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["photo_preview", "status", "photo_status", "processing"]}),
@@ -197,6 +273,16 @@ class ActionAdmin(admin.ModelAdmin):
         ),
         (_("Decision"), {"fields": ["moderated_at", "moderated_by", "rejection_reason"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.photo_status == Action.PhotoStatus.NONE:
+            return fieldsets
+        fields = ["face_summary"]
+        # The same condition as ActionAdminForm's, on the same object.
+        if services.face_boxes_editable(obj) and self.has_change_permission(request, obj):
+            fields.append("blur_boxes")
+        return [fieldsets[0], (_("Faces"), {"fields": fields}), *fieldsets[1:]]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("hashtags")
@@ -272,6 +358,22 @@ class ActionAdmin(admin.ModelAdmin):
             round(rendition["height"] * min(rendition["width"], 480) / rendition["width"]),
         )
 
+    @admin.display(description=_("faces"))
+    def face_summary(self, obj):
+        if not obj.blur_faces:
+            choice = _("The participant chose not to blur faces.")
+        elif obj.faces_detected is None:
+            choice = _("Faces were not detected automatically: add the boxes by hand.")
+        else:
+            choice = _("Faces were detected automatically: check for any that were missed.")
+        count = len(obj.face_boxes)
+        blurred = ngettext(
+            "%(count)d box is blurred in the images.",
+            "%(count)d boxes are blurred in the images.",
+            count,
+        ) % {"count": count}
+        return f"{choice} {blurred}"
+
     @admin.display(description=_("processing"))
     def processing(self, obj):
         if obj.photo_status == Action.PhotoStatus.NONE:
@@ -320,6 +422,9 @@ class ActionAdmin(admin.ModelAdmin):
         if action is None:
             raise Http404
         if name == "master":
+            # The unblurred photo, for the decision only: never once it is made.
+            if action.status != Action.Status.PENDING:
+                raise Http404
             storage, path_ = services.private_storage(), action.photo
         else:
             rendition = action.rendition(name)
@@ -380,6 +485,18 @@ class ActionAdmin(admin.ModelAdmin):
             # The edits are saved; the reason is asked on the next page.
             return HttpResponseRedirect(reverse("admin:actions_action_reject", args=[obj.pk]))
         return super().response_change(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.face_boxes_changed():
+            if services.set_face_boxes(obj, form.cleaned_data["blur_boxes"]):
+                self.message_user(request, _("The images were made again with the new face boxes."))
+            else:
+                self.message_user(
+                    request,
+                    _("The face boxes were not changed: the action was decided meanwhile."),
+                    messages.WARNING,
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

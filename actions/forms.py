@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from actions import gazetteer, uploads
+from actions import faces, gazetteer, uploads
 from actions.models import Action, ActionType, Campaign
 from soliday import countries
 
@@ -69,6 +69,12 @@ class SubmitForm(forms.Form):
         label=_("I have no photo of this action"),
         required=False,
         help_text=_("For example a letter or a petition: it counts in the results all the same."),
+    )
+    blur_faces = forms.BooleanField(
+        label=_("Blur faces in my photo"),
+        required=False,
+        initial=True,
+        # The help text depends on whether faces are found automatically: see __init__.
     )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
@@ -203,6 +209,15 @@ class SubmitForm(forms.Form):
         self.fields["photo"].help_text = _(
             "JPEG, PNG, WebP or HEIC (iPhone), up to %(megabytes)s MB."
         ) % {"megabytes": settings.ACTIONS_PHOTO_MAX_BYTES // (1024 * 1024)}
+        if faces.faces_available():
+            self.fields["blur_faces"].help_text = _(
+                "Faces are found and blurred before anyone but a moderator sees the photo. "
+                "A moderator checks for faces that were missed."
+            )
+        else:
+            self.fields["blur_faces"].help_text = _(
+                "A moderator blurs the faces by hand before the photo is published."
+            )
         if "photo" in oversized:
             # The upload handler stopped reading the file, so the field arrives empty.
             too_large = uploads.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)

@@ -179,7 +179,8 @@ class Action(models.Model):
 
     # The photo. `upload` is the participant's file waiting in private storage for
     # the background task; it is deleted as soon as the clean copy exists.
-    # `photo` is the clean, re-encoded copy (private storage, never public).
+    # `photo` is the clean, re-encoded copy (private storage, never public), unblurred:
+    # it is deleted once the action is approved or rejected.
     # `renditions` are made once by the task:
     # [{"name": "thumb"|"display"|"share", "path", "width", "height"}, ...]
     # They live in private storage while pending and in public storage once approved.
@@ -194,6 +195,20 @@ class Action(models.Model):
     renditions_public = models.BooleanField(default=False, editable=False)
     processing_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     processing_error = models.TextField(_("processing error"), blank=True, editable=False)
+    # Faces. `photo` (the clean master) is never blurred and exists only while the action
+    # is pending; every rendition is made from a copy of it with `face_boxes` blurred.
+    blur_faces = models.BooleanField(
+        _("blur faces"),
+        default=True,
+        editable=False,
+        help_text=_("The participant's choice on the form."),
+    )
+    # [{"x", "y", "width", "height", "score"}, ...] in pixels of the master (faces.Box),
+    # found by the detector or drawn by a moderator.
+    face_boxes = models.JSONField(_("face boxes"), default=list, blank=True, editable=False)
+    # Whether the detector found faces; None when it did not run (not asked for, or
+    # the faces extra is not installed).
+    faces_detected = models.BooleanField(_("faces detected"), null=True, blank=True, editable=False)
     # What actions.stats counted for this action while it is public (campaign, country,
     # city, type, day, hashtags, map cells), so that unpublishing takes back exactly that.
     counted = models.JSONField(default=dict, blank=True, editable=False)

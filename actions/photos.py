@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from actions import faces
 from soliday import images
 
 # What a participant may send. Animated GIF and WebP keep their first frame.
@@ -92,12 +93,29 @@ def clean(image, *, long_edge=MASTER_LONG_EDGE):
     return images.to_srgb(image)
 
 
-def render(master):
-    """Encode the master and its renditions; returns [Encoded], the master first."""
-    encoded = [_encode("master", master, "JPEG", MASTER_QUALITY)]
+def render(master, face_boxes=()):
+    """Encode the master and its renditions; returns [Encoded], the master first.
+
+    The master is encoded as it is (it stays private, for the moderator); the
+    renditions are made with `face_boxes` (faces.Box in master pixels) blurred.
+    """
+    return [
+        _encode("master", master, "JPEG", MASTER_QUALITY),
+        *render_renditions(master, face_boxes),
+    ]
+
+
+def render_renditions(master, face_boxes=()):
+    """Encode the renditions of the master, all made from one copy with the boxes blurred.
+
+    Blurring the master before resizing and cropping covers each face in every
+    rendition, the `share` crop included.
+    """
+    picture = faces.blur_regions(master, face_boxes) if face_boxes else master
+    encoded = []
     for name, (how, size, fmt, quality) in RENDITIONS.items():
-        picture = images.fit_width(master, size) if how == "width" else images.cover(master, *size)
-        encoded.append(_encode(name, picture, fmt, quality))
+        made = images.fit_width(picture, size) if how == "width" else images.cover(picture, *size)
+        encoded.append(_encode(name, made, fmt, quality))
     return encoded
 
 

@@ -27,8 +27,9 @@ from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from PIL import Image
 
-from actions import photos, stats
+from actions import faces, photos, stats
 from actions.models import Action
 from soliday import files, images
 
@@ -74,6 +75,7 @@ def submit_action(
     consent,
     upload,
     language,
+    blur_faces=True,
 ):
     """Store a participant's action, pending moderation, and queue its photo.
 
@@ -104,6 +106,7 @@ def submit_action(
             status=Action.Status.PENDING,
             photo_status=Action.PhotoStatus.QUEUED if incoming else Action.PhotoStatus.NONE,
             upload=incoming,
+            blur_faces=blur_faces,
         )
         if hashtags:
             action.hashtags.set(list(hashtags))
@@ -133,7 +136,7 @@ def process_photo(action_id):
     action = (
         Action.objects.filter(pk=action_id, photo_status=Action.PhotoStatus.QUEUED)
         .exclude(upload="")
-        .only("pk", "upload")
+        .only("pk", "upload", "blur_faces")
         .first()
     )
     if action is None:
@@ -144,8 +147,14 @@ def process_photo(action_id):
         data = fileobj.read()
     # The slow part runs outside any transaction: no row is locked meanwhile.
     image = photos.decode(data, max_pixels=settings.ACTIONS_PHOTO_MAX_PIXELS)
-    encoded = photos.render(photos.clean(image))
+    master = photos.clean(image)
     del data, image
+    boxes, detected = [], None
+    if action.blur_faces and faces.faces_available():
+        boxes = faces.detect_faces(master)
+        detected = bool(boxes)
+    encoded = photos.render(master, boxes)
+    del master
 
     with consistent_files():
         locked = Action.objects.select_for_update().filter(pk=action.pk).first()
@@ -156,17 +165,15 @@ def process_photo(action_id):
         ):
             return False
         master, *renditions = encoded
-        locked.photo = images.save_bytes(storage, PREFIX, master.data, master.extension)
+        # The unblurred master is kept for the moderator only while the action is
+        # pending (it may have been rejected while its photo waited).
+        locked.photo = ""
+        if locked.status == Action.Status.PENDING:
+            locked.photo = images.save_bytes(storage, PREFIX, master.data, master.extension)
         locked.photo_width, locked.photo_height = master.width, master.height
-        locked.renditions = [
-            {
-                "name": item.name,
-                "path": images.save_bytes(storage, PREFIX, item.data, item.extension),
-                "width": item.width,
-                "height": item.height,
-            }
-            for item in renditions
-        ]
+        locked.face_boxes = [box.as_dict() for box in boxes]
+        locked.faces_detected = detected
+        locked.renditions = _save_renditions(storage, renditions)
         locked.renditions_public = False
         locked.photo_status = Action.PhotoStatus.READY
         locked.processing_error = ""
@@ -176,6 +183,8 @@ def process_photo(action_id):
                 "photo",
                 "photo_width",
                 "photo_height",
+                "face_boxes",
+                "faces_detected",
                 "renditions",
                 "renditions_public",
                 "photo_status",
@@ -186,6 +195,61 @@ def process_photo(action_id):
         # The participant's original bytes go as soon as the clean copy is committed.
         files.delete_on_commit(storage, [action.upload])
     return True
+
+
+def face_boxes_editable(action):
+    """Whether a moderator can change the blurred boxes: only while the unblurred master
+    exists, that is while the action is pending with a processed photo."""
+    return bool(
+        action.pk
+        and action.photo
+        and action.status == Action.Status.PENDING
+        and action.photo_status == Action.PhotoStatus.READY
+        and not action.renditions_public
+    )
+
+
+def set_face_boxes(action, boxes):
+    """Make the renditions again from the unblurred master with `boxes` blurred.
+
+    `boxes` are faces.Box (or their dicts) in pixels of the master: the moderator's
+    corrections to the detector. Returns False, changing nothing, when the master is
+    gone (the action was decided) or changed meanwhile. The old renditions go on commit.
+    """
+    boxes = [box if isinstance(box, faces.Box) else faces.Box.from_dict(box) for box in boxes]
+    if not face_boxes_editable(action):
+        return False
+    path = action.photo
+    storage = private_storage()
+    # The slow part runs outside any transaction, as in process_photo().
+    with storage.open(path, "rb") as fileobj, Image.open(fileobj, formats=["JPEG"]) as image:
+        master = image.convert("RGB")
+    encoded = photos.render_renditions(master, boxes)
+    del master
+
+    with consistent_files():
+        locked = Action.objects.select_for_update().filter(pk=action.pk).first()
+        if locked is None or locked.photo != path or not face_boxes_editable(locked):
+            return False
+        old_paths = [r["path"] for r in locked.renditions]
+        locked.renditions = _save_renditions(storage, encoded)
+        locked.face_boxes = [box.as_dict() for box in boxes]
+        locked.save(update_fields=["renditions", "face_boxes"])
+        files.delete_on_commit(storage, old_paths)
+    action.renditions, action.face_boxes = locked.renditions, locked.face_boxes
+    return True
+
+
+def _save_renditions(storage, encoded):
+    return [
+        {
+            "name": item.name,
+            "path": images.save_bytes(storage, PREFIX, item.data, item.extension),
+            "width": item.width,
+            "height": item.height,
+        }
+        for item in encoded
+    ]
 
 
 def record_processing_failure(action_id, error, *, final=False):
@@ -260,8 +324,13 @@ def approve(actions, moderator, *, reconsider=False):
                 if action.photo_status in (Action.PhotoStatus.QUEUED, Action.PhotoStatus.FAILED):
                     outcome.photo_not_ready.append(action)
                     continue
+                master = _forget_master(action)
                 if not action.renditions_public:
-                    _move_renditions(action, private_storage(), default_storage, public=True)
+                    _move_renditions(
+                        action, private_storage(), default_storage, public=True, retire=master
+                    )
+                else:
+                    files.delete_on_commit(private_storage(), master)
                 action.status = Action.Status.APPROVED
                 action.rejection_reason = ""
                 action.published_at = timezone.now()
@@ -295,6 +364,7 @@ def reject(actions, moderator, reason, *, reconsider=False):
                     continue
                 if action.renditions_public:
                     _move_renditions(action, default_storage, private_storage(), public=False)
+                files.delete_on_commit(private_storage(), _forget_master(action))
                 action.status = Action.Status.REJECTED
                 action.rejection_reason = reason
                 action.featured = False
@@ -326,9 +396,20 @@ def _files_of(action):
     return [(private_storage(), private + renditions)]
 
 
-def _move_renditions(action, source, target, *, public):
-    """Copy the renditions under new random names; the old copies go on commit."""
-    old_paths = [r["path"] for r in action.renditions]
+def _forget_master(action):
+    """Take the unblurred master off the action; returns its path to delete on commit.
+
+    Once an action is decided no unblurred pixels are kept: the blurred renditions
+    are all that remains.
+    """
+    path, action.photo = action.photo, ""
+    return [path] if path else []
+
+
+def _move_renditions(action, source, target, *, public, retire=()):
+    """Copy the renditions under new random names; the old copies (and the paths in
+    `retire`, also in source) go on commit."""
+    old_paths = [r["path"] for r in action.renditions] + list(retire)
     moved = []
     for rendition in action.renditions:
         with source.open(rendition["path"], "rb") as fileobj:
@@ -353,6 +434,7 @@ def _stamp(action, moderator):
             "published_at",
             "renditions",
             "renditions_public",
+            "photo",
         ]
     )
 

@@ -67,6 +67,7 @@ def _submit(request, handler):
                 consent=data["consent"],
                 upload=data["photo"],
                 language=translation.get_language(),
+                blur_faces=data["blur_faces"],
             )
             return redirect("actions:thanks")
     else:

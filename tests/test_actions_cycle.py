@@ -46,6 +46,7 @@ def test_submit_pending_approve_public(
     thumb = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
     assert anonymous.get(thumb).status_code == 404
     assert moderator_client.get(thumb).status_code == 200
+    assert_no_metadata(media_dirs / "private" / action.photo)
 
     # The moderator approves from the pending queue.
     queue = moderator_client.get("/admin/actions/action/?status=pending")
@@ -67,8 +68,9 @@ def test_submit_pending_approve_public(
         assert default_storage.exists(rendition["path"])
         if rendition["name"] != "share":
             assert rendition["height"] > rendition["width"]  # orientation 6 was applied
-    # Only the clean master stays private; the upload and the private copies are gone.
-    assert stored_files(media_dirs / "private") == [action.photo]
+    # Nothing stays private: the upload, the private copies and the unblurred master are gone.
+    assert action.photo == ""
+    assert stored_files(media_dirs / "private") == []
     page = anonymous.get(detail)
     assert page.status_code == 200
     display = default_storage.url(action.rendition("display")["path"])
@@ -77,7 +79,6 @@ def test_submit_pending_approve_public(
     # Every file under the public media root is free of metadata.
     for path in stored_files(media_dirs / "media"):
         assert_no_metadata(media_dirs / "media" / path)
-    assert_no_metadata(media_dirs / "private" / action.photo)
 
     # The participant is told, in Russian, with the public link.
     [message] = mail.outbox

@@ -246,9 +246,9 @@ def test_a_photo_finished_elsewhere_meanwhile_is_left_alone(
     action = submit(campaign, jpeg_with_everything())
     render = photos.render
 
-    def render_while_another_worker_finishes(master):
+    def render_while_another_worker_finishes(master, *args, **kwargs):
         Action.objects.filter(pk=action.pk).update(photo_status=Action.PhotoStatus.READY)
-        return render(master)
+        return render(master, *args, **kwargs)
 
     monkeypatch.setattr(photos, "render", render_while_another_worker_finishes)
 
@@ -274,7 +274,7 @@ def test_a_failing_task_is_retried_then_visible_and_never_lost(
 ):
     calls = []
 
-    def broken_render(master):
+    def broken_render(master, *args, **kwargs):
         calls.append(1)
         raise OSError("storage unavailable")
 
@@ -377,8 +377,9 @@ def test_approve_publishes_the_renditions_under_new_names(
     public = [r["path"] for r in action.renditions]
     assert not set(public) & set(private_renditions)
     assert sorted(stored_files(media_dirs / "media")) == sorted(public)
-    # The private copies go on commit; the clean master stays private.
-    assert stored_files(media_dirs / "private") == [action.photo]
+    # The private copies and the unblurred master go on commit: nothing stays private.
+    assert action.photo == ""
+    assert stored_files(media_dirs / "private") == []
     entry = LogEntry.objects.get(object_id=str(action.pk))
     assert entry.user == moderator
     assert entry.change_message == "Approved."
@@ -429,7 +430,9 @@ def test_reject_keeps_nothing_public(
     assert action.rejection_reason == "A face is visible."
     assert not action.renditions_public
     assert stored_files(media_dirs / "media") == []
-    kept = sorted([action.photo, *(r["path"] for r in action.renditions)])
+    # Only the blurred renditions are kept; the unblurred master went with the approval.
+    assert action.photo == ""
+    kept = sorted(r["path"] for r in action.renditions)
     assert sorted(stored_files(media_dirs / "private")) == kept
 
 
@@ -477,7 +480,7 @@ def test_a_storage_error_while_unpublishing_keeps_the_action_approved(
     action.refresh_from_db()
     assert action.status == Action.Status.APPROVED
     # The copies made before the error were removed with the rollback.
-    assert stored_files(media_dirs / "private") == [action.photo]
+    assert stored_files(media_dirs / "private") == []
 
 
 def test_deciding_a_deleted_action_does_nothing(campaign, moderator):
