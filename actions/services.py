@@ -311,38 +311,25 @@ def approve(actions, moderator, *, reconsider=False):
     An action whose photo is not ready (waiting or failed) is refused.
     """
     allowed = {Action.Status.PENDING} | ({Action.Status.REJECTED} if reconsider else set())
-    outcome = Outcome()
-    for pk in _pks(actions):
-        try:
-            with consistent_files():
-                action = Action.objects.select_for_update().filter(pk=pk).first()
-                if action is None:
-                    continue
-                if action.status not in allowed:
-                    outcome.already_decided.append(action)
-                    continue
-                if action.photo_status in (Action.PhotoStatus.QUEUED, Action.PhotoStatus.FAILED):
-                    outcome.photo_not_ready.append(action)
-                    continue
-                master = _forget_master(action)
-                if not action.renditions_public:
-                    _move_renditions(
-                        action, private_storage(), default_storage, public=True, retire=master
-                    )
-                else:
-                    files.delete_on_commit(private_storage(), master)
-                action.status = Action.Status.APPROVED
-                action.rejection_reason = ""
-                action.published_at = timezone.now()
-                _stamp(action, moderator)
-                stats.publish(action)
-                _log(moderator, action, gettext("Approved."))
-                _mail_on_commit(action)
-                outcome.decided.append(action)
-        except OSError:
-            logger.exception("Could not publish the photo of action %s", pk)
-            outcome.failed.append(pk)
-    return outcome
+
+    def publish(action, outcome):
+        if action.photo_status in (Action.PhotoStatus.QUEUED, Action.PhotoStatus.FAILED):
+            outcome.photo_not_ready.append(action)
+            return False
+        master = _forget_master(action)
+        if not action.renditions_public:
+            _move_renditions(action, private_storage(), default_storage, public=True, retire=master)
+        else:
+            files.delete_on_commit(private_storage(), master)
+        action.status = Action.Status.APPROVED
+        action.rejection_reason = ""
+        action.published_at = timezone.now()
+        _stamp(action, moderator)
+        stats.publish(action)
+        _log(moderator, action, gettext("Approved."))
+        return True
+
+    return _decide(actions, allowed, publish, failure="Could not publish the photo of action %s")
 
 
 def reject(actions, moderator, reason, *, reconsider=False):
@@ -352,6 +339,31 @@ def reject(actions, moderator, reason, *, reconsider=False):
     unpublished (moved back to private storage). Safe under concurrency like approve().
     """
     allowed = {Action.Status.PENDING} | ({Action.Status.APPROVED} if reconsider else set())
+
+    def unpublish(action, outcome):
+        if action.renditions_public:
+            _move_renditions(action, default_storage, private_storage(), public=False)
+        files.delete_on_commit(private_storage(), _forget_master(action))
+        action.status = Action.Status.REJECTED
+        action.rejection_reason = reason
+        action.featured = False
+        action.published_at = None
+        _stamp(action, moderator)
+        stats.unpublish(action)
+        _log(moderator, action, gettext("Rejected: %(reason)s") % {"reason": reason})
+        return True
+
+    return _decide(
+        actions, allowed, unpublish, failure="Could not unpublish the photo of action %s"
+    )
+
+
+def _decide(actions, allowed, decide, *, failure):
+    """Lock each action, skip those decided meanwhile, apply `decide`, and report.
+
+    `decide(action, outcome)` returns True when it recorded a decision. Each action
+    is its own transaction with its files, so a storage error spoils only that one.
+    """
     outcome = Outcome()
     for pk in _pks(actions):
         try:
@@ -362,20 +374,11 @@ def reject(actions, moderator, reason, *, reconsider=False):
                 if action.status not in allowed:
                     outcome.already_decided.append(action)
                     continue
-                if action.renditions_public:
-                    _move_renditions(action, default_storage, private_storage(), public=False)
-                files.delete_on_commit(private_storage(), _forget_master(action))
-                action.status = Action.Status.REJECTED
-                action.rejection_reason = reason
-                action.featured = False
-                action.published_at = None
-                _stamp(action, moderator)
-                stats.unpublish(action)
-                _log(moderator, action, gettext("Rejected: %(reason)s") % {"reason": reason})
-                _mail_on_commit(action)
-                outcome.decided.append(action)
+                if decide(action, outcome):
+                    _mail_on_commit(action)
+                    outcome.decided.append(action)
         except OSError:
-            logger.exception("Could not unpublish the photo of action %s", pk)
+            logger.exception(failure, pk)
             outcome.failed.append(pk)
     return outcome
 
