@@ -120,3 +120,37 @@ def campaign(db):
     )
     campaign.hashtags.add("4august", "4августа", "bysoliday")
     return campaign
+
+
+# Public pages of actions: approved actions made as participants and moderators make them.
+
+
+@pytest.fixture
+def in_english():
+    """A request in another language leaves it active in the thread: start from English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def approved(campaign, moderator, django_capture_on_commit_callbacks):
+    """Make approved actions with a processed photo (see tests.public_helpers.make_approved).
+
+    Test modules that need another kind of approved action define their own `approved`.
+    """
+    from tests.public_helpers import make_approved
+
+    def make(campaign=campaign, **overrides):
+        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def hidden(campaign, moderator, django_capture_on_commit_callbacks):
+    """A pending and a rejected action, which no public page may show."""
+    from tests.public_helpers import make_hidden
+
+    return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)

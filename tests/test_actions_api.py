@@ -6,13 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests.public_helpers import (
     SECRET_EMAIL,
     assert_nothing_private,
-    make_approved,
-    make_hidden,
 )
 
 URL = "/api/actions.geojson"
@@ -22,23 +20,7 @@ PROPERTIES = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    def make(**overrides):
-        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
-
-    return make
-
-
-@pytest.fixture
-def hidden(campaign, moderator, django_capture_on_commit_callbacks):
-    return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def get(client, **params):

@@ -5,32 +5,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from actions import feeds, services
 from actions.models import Campaign
-from tests.public_helpers import assert_nothing_private, make_approved, make_hidden
+from tests.public_helpers import assert_nothing_private
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    def make(campaign=campaign, **overrides):
-        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
-
-    return make
-
-
-@pytest.fixture
-def hidden(campaign, moderator, django_capture_on_commit_callbacks):
-    return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def entries(response):

@@ -9,33 +9,15 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType, Campaign
 from tests.actions_helpers import submit
-from tests.public_helpers import assert_nothing_private, make_approved, make_hidden
+from tests.public_helpers import assert_nothing_private, make_approved
 
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """A request in another language leaves it active in the thread: start from English."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    def make(**overrides):
-        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
-
-    return make
-
-
-@pytest.fixture
-def hidden(campaign, moderator, django_capture_on_commit_callbacks):
-    return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from actions import services
-from actions.models import Action, ActionType
+from actions.models import Action
+from tests.actions_helpers import encode, submit, two_colour
 
 
 def jpeg():
@@ -17,25 +18,8 @@ def jpeg():
 
 
 def submitted(campaign, **overrides):
-    """A pending action, made the way the form makes it."""
-    fields = {
-        "campaign": campaign,
-        "action_type": ActionType.PICKET,
-        "city": "Vilnius",
-        "country": "LT",
-        "latitude": 54.6872,
-        "longitude": 25.2797,
-        "hashtags": ["4august", "4августа"],
-        "caption": "Lanterns by the river.",
-        "alt_text": "Three people holding lanterns.",
-        "display_name": "",
-        "email": "",
-        "consent": True,
-        "upload": jpeg(),
-        "language": "en",
-        **overrides,
-    }
-    action = services.submit_action(**fields)
+    """A pending action, made the way the form makes it, with its photo processed."""
+    action = submit(campaign, encode(two_colour((640, 480)), "JPEG"), **overrides)
     services.process_photo(action.pk)
     action.refresh_from_db()
     return action
