@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -93,6 +95,12 @@ class Campaign(models.Model):
         return self._localised("description")
 
 
+def receipt_hash(token):
+    """What is stored of a receipt token: its SHA-256, so a copy of the database
+    opens no receipt."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class ActionQuerySet(models.QuerySet):
     def approved(self):
         """The only way an action reaches a public page."""
@@ -100,6 +108,11 @@ class ActionQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Action.Status.PENDING)
+
+    def with_receipt(self, token):
+        """The action a participant's receipt token opens (none once withdrawn: the hash
+        is cleared then)."""
+        return self.filter(receipt_hash=receipt_hash(token))
 
 
 class TaggedAction(TaggedItemBase):
@@ -115,17 +128,122 @@ class TaggedAction(TaggedItemBase):
         ]
 
 
+class TakedownQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def matching(self, action):
+        """Active takedowns whose every criterion matches `action` (one query)."""
+        tags = [tag.name for tag in action.hashtags.all()]
+        return self.active().filter(
+            Q(campaign__isnull=True) | Q(campaign=action.campaign_id),
+            Q(country="") | Q(country=action.country),
+            Q(city="") | Q(city__iexact=action.city) if action.city else Q(city=""),
+            Q(hashtag="") | Q(hashtag__in=tags),
+        )
+
+
+class Takedown(models.Model):
+    """An emergency takedown: approved actions matching it are hidden until it is lifted.
+
+    Every criterion given must match (a campaign, a country, a city, a hashtag); an
+    active takedown also holds back matching actions approved or due later.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("taken down"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken down by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    hidden_count = models.PositiveIntegerField(_("actions hidden"), default=0)
+
+    objects = TakedownQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("takedown")
+        verbose_name_plural = _("takedowns")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(campaign__isnull=True, country="", city="", hashtag=""),
+                name="actions_takedown_has_criterion",
+            ),
+        ]
+
+    def __str__(self):
+        parts = [str(value) for value in (self.campaign, self.country, self.city) if value] + (
+            [f"#{self.hashtag}"] if self.hashtag else []
+        )
+        return " · ".join(parts)
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None
+
+
+class ChecklistItem(models.TextChoices):
+    """What a moderator checks in a photo before deciding; the ticks are recorded."""
+
+    FACES = "faces", _("Every face is blurred, or no one can be recognised")
+    CHILDREN = "children", _("No child can be recognised")
+    PLATES = "plates", _("No licence plate can be read")
+    SIGNS = "signs", _("No identifying sign: house number, shop name, tattoo, name badge")
+
+
+class LocationPrecision(models.TextChoices):
+    """How much of the place the participant lets the portal keep (and show)."""
+
+    EXACT = "exact", _("The exact point")
+    KM = "km", _("About 1 km around it")
+    CITY = "city", _("The city only")
+    COUNTRY = "country", _("The country only")
+    NONE = "none", _("No location")
+
+
 class Action(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Approved, waiting for the participant's "not before" time.
+        SCHEDULED = "scheduled", _("Approved, published later")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # Approved, then hidden by an emergency takedown (reversible).
+        HIDDEN = "hidden", _("Taken down")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the participant")
 
     class PhotoStatus(models.TextChoices):
         NONE = "none", _("No photo")
         QUEUED = "queued", _("Waiting to be processed")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Processing failed")
+        # Rejected or withdrawn: the files were deleted.
+        REMOVED = "removed", _("Deleted")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="actions"
@@ -140,10 +258,27 @@ class Action(models.Model):
         blank=True,
         help_text=_("What the photo shows, for people who cannot see it."),
     )
-    city = models.CharField(_("city"), max_length=100)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code."))
+    # What the participant chose to give; city, country and the coordinates never hold
+    # more than this (actions.location.coarsen runs before anything is saved).
+    location_precision = models.CharField(
+        _("location precision"),
+        max_length=10,
+        choices=LocationPrecision,
+        default=LocationPrecision.CITY,
+        editable=False,
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166 code.")
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # What public pages show of the place, kept by actions.stats while the action is
+    # public: the city only once it has K approved actions in the campaign
+    # (settings.ACTIONS_MIN_CITY_COUNT), the point at the country's centre until then.
+    city_shown = models.BooleanField(default=False, editable=False)
+    public_latitude = models.FloatField(null=True, blank=True, editable=False)
+    public_longitude = models.FloatField(null=True, blank=True, editable=False)
     hashtags = TaggableManager(_("hashtags"), through=TaggedAction, blank=True)
     display_name = models.CharField(
         _("display name"), max_length=80, blank=True, help_text=_("Empty means anonymous.")
@@ -175,7 +310,31 @@ class Action(models.Model):
         help_text=_("When the action became public; public pages order by it."),
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # The moderator's checklist ticks (CHECKLIST keys), recorded with the decision.
+    checklist = models.JSONField(_("checklist"), default=list, blank=True, editable=False)
     featured = models.BooleanField(_("featured"), default=False)
+
+    # The participant's receipt: only the SHA-256 of the secret token is stored.
+    receipt_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    not_before = models.DateTimeField(
+        _("publish not before"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The participant asked that the action stays hidden until then."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    takedown = models.ForeignKey(
+        Takedown,
+        verbose_name=_("takedown"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
 
     # The photo. `upload` is the participant's file waiting in private storage for
     # the background task; it is deleted as soon as the clean copy exists.
@@ -253,9 +412,21 @@ class Action(models.Model):
             # The map and the GeoJSON: approved actions inside a bounding box, and the
             # actions of the map's one-action cells (actions.maps._points_for_cells).
             models.Index(
-                fields=["latitude", "longitude"],
-                name="actions_approved_location_idx",
-                condition=Q(status="approved", latitude__isnull=False),
+                fields=["public_latitude", "public_longitude"],
+                name="actions_approved_point_idx",
+                condition=Q(status="approved", public_latitude__isnull=False),
+            ),
+            # The K threshold (actions.stats) and the city filter: one campaign's city.
+            models.Index(
+                fields=["campaign", "country", "city"],
+                name="actions_approved_city_idx",
+                condition=Q(status="approved"),
+            ),
+            # Publishing scheduled actions when their time comes.
+            models.Index(
+                fields=["not_before"],
+                name="actions_scheduled_idx",
+                condition=Q(status="scheduled"),
             ),
             # The campaign page's featured photos, newest first (few among many).
             models.Index(

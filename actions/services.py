@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from actions import faces, photos, stats
-from actions.models import Action
+from actions.models import Action, ChecklistItem, Takedown
 from soliday import files, images
 
 logger = logging.getLogger(__name__)
@@ -303,59 +303,144 @@ class Outcome:
     failed: list = field(default_factory=list)
 
 
-def approve(actions, moderator, *, reconsider=False):
-    """Publish pending actions: their renditions are copied to public storage.
+def approve(actions, moderator, *, reconsider=False, checklist=()):
+    """Approve pending actions: each is made public, or held (see release()).
 
     Only pending actions are decided (with `reconsider`, rejected ones too), each
     under a row lock, so two moderators approving at once record one decision.
-    An action whose photo is not ready (waiting or failed) is refused.
+    An action whose photo is not ready (waiting, failed or deleted) is refused.
+    `checklist` is the moderator's ticks (ChecklistItem values), recorded with it.
     """
     allowed = {Action.Status.PENDING} | ({Action.Status.REJECTED} if reconsider else set())
 
-    def publish(action, outcome):
-        if action.photo_status in (Action.PhotoStatus.QUEUED, Action.PhotoStatus.FAILED):
+    def decide(action, outcome):
+        if action.photo_status in NOT_PUBLISHABLE:
             outcome.photo_not_ready.append(action)
             return False
-        master = _forget_master(action)
-        if not action.renditions_public:
-            _move_renditions(action, private_storage(), default_storage, public=True, retire=master)
-        else:
-            files.delete_on_commit(private_storage(), master)
-        action.status = Action.Status.APPROVED
+        files.delete_on_commit(private_storage(), _forget_master(action))
         action.rejection_reason = ""
-        action.published_at = timezone.now()
+        action.checklist = list(checklist)
         _stamp(action, moderator)
-        stats.publish(action)
-        _log(moderator, action, gettext("Approved."))
+        release(action)
+        _log(moderator, action, gettext("Approved.") + _checklist_note(checklist))
         return True
 
-    return _decide(actions, allowed, publish, failure="Could not publish the photo of action %s")
+    return _decide(actions, allowed, decide, failure="Could not publish the photo of action %s")
 
 
-def reject(actions, moderator, reason, *, reconsider=False):
-    """Reject pending actions; nothing of theirs stays public.
+def reject(actions, moderator, reason, *, reconsider=False, checklist=()):
+    """Reject pending actions: nothing of theirs stays public, and the photo is deleted.
 
-    With `reconsider`, approved actions are rejected too: their renditions are
-    unpublished (moved back to private storage). Safe under concurrency like approve().
+    With `reconsider`, approved (or scheduled, or hidden) actions are rejected too.
+    Safe under concurrency like approve().
     """
-    allowed = {Action.Status.PENDING} | ({Action.Status.APPROVED} if reconsider else set())
+    allowed = {Action.Status.PENDING} | (DECIDED_VISIBLE if reconsider else set())
 
-    def unpublish(action, outcome):
-        if action.renditions_public:
-            _move_renditions(action, default_storage, private_storage(), public=False)
-        files.delete_on_commit(private_storage(), _forget_master(action))
-        action.status = Action.Status.REJECTED
+    def decide(action, outcome):
+        remove_photo(action)  # first: public renditions are deleted, not moved back
+        conceal(action, Action.Status.REJECTED)
         action.rejection_reason = reason
         action.featured = False
-        action.published_at = None
+        action.checklist = list(checklist)
         _stamp(action, moderator)
-        stats.unpublish(action)
-        _log(moderator, action, gettext("Rejected: %(reason)s") % {"reason": reason})
+        _save(action)
+        _log(
+            moderator,
+            action,
+            gettext("Rejected: %(reason)s") % {"reason": reason} + _checklist_note(checklist),
+        )
         return True
 
-    return _decide(
-        actions, allowed, unpublish, failure="Could not unpublish the photo of action %s"
-    )
+    return _decide(actions, allowed, decide, failure="Could not unpublish the photo of action %s")
+
+
+# Photos that cannot be published: still being processed, failed, or deleted.
+NOT_PUBLISHABLE = (
+    Action.PhotoStatus.QUEUED,
+    Action.PhotoStatus.FAILED,
+    Action.PhotoStatus.REMOVED,
+)
+# Approved by a moderator, whether public now or held back.
+DECIDED_VISIBLE = {Action.Status.APPROVED, Action.Status.SCHEDULED, Action.Status.HIDDEN}
+
+
+def _checklist_note(checklist):
+    if not checklist:
+        return ""
+    labels = [str(ChecklistItem(item).label) for item in checklist]
+    return " " + gettext("Checked: %(items)s.") % {"items": "; ".join(labels)}
+
+
+# Going public and back. Every change of what the public sees goes through release()
+# and conceal(), inside the caller's transaction with the row locked.
+
+
+def release(action):
+    """Make an approved action public now, or hold it back and save it.
+
+    Held back while an active takedown matches it (HIDDEN), or until the
+    participant's "not before" time (SCHEDULED; publish_due() releases it then).
+    """
+    takedown = Takedown.objects.matching(action).first()
+    if takedown is not None:
+        action.takedown = takedown
+        conceal(action, Action.Status.HIDDEN)
+    elif action.not_before is not None and action.not_before > timezone.now():
+        conceal(action, Action.Status.SCHEDULED)
+        _schedule_on_commit(action)
+    else:
+        if action.renditions and not action.renditions_public:
+            _move_renditions(action, private_storage(), default_storage, public=True)
+        action.status = Action.Status.APPROVED
+        action.takedown = None
+        action.published_at = timezone.now()
+        stats.publish(action)
+    _save(action)
+
+
+def conceal(action, status):
+    """Take `action` off every public page and count, and give it `status` (not saved)."""
+    if action.renditions_public:
+        _move_renditions(action, default_storage, private_storage(), public=False)
+    action.status = status
+    action.published_at = None
+    stats.unpublish(action)
+
+
+def remove_photo(action):
+    """Delete every file of the photo once committed (rejected or withdrawn: none is kept)."""
+    for storage, paths in _files_of(action):
+        files.delete_on_commit(storage, [path for path in paths if path])
+    if action.photo_status != Action.PhotoStatus.NONE:
+        action.photo_status = Action.PhotoStatus.REMOVED
+    action.upload = action.photo = ""
+    action.renditions = []
+    action.renditions_public = False
+    action.face_boxes = []
+
+
+def publish_due(now=None):
+    """Release the scheduled actions whose time has come; returns their ids. Idempotent."""
+    now = now or timezone.now()
+    due = Action.objects.filter(status=Action.Status.SCHEDULED, not_before__lte=now)
+    released = []
+    for pk in due.order_by("not_before", "pk").values_list("pk", flat=True):
+        with consistent_files():
+            action = Action.objects.select_for_update().filter(pk=pk).first()
+            if action is None or action.status != Action.Status.SCHEDULED:
+                continue
+            if action.not_before is not None and action.not_before > now:
+                continue  # moved later meanwhile
+            release(action)
+            released.append(pk)
+    return released
+
+
+def _schedule_on_commit(action):
+    from actions.tasks import enqueue_publication
+
+    at = action.not_before
+    transaction.on_commit(lambda: enqueue_publication(at), robust=True)
 
 
 def _decide(actions, allowed, decide, *, failure):
@@ -427,19 +512,18 @@ def _move_renditions(action, source, target, *, public, retire=()):
 def _stamp(action, moderator):
     action.moderated_at = timezone.now()
     action.moderated_by = moderator
-    action.save(
-        update_fields=[
-            "status",
-            "rejection_reason",
-            "featured",
-            "moderated_at",
-            "moderated_by",
-            "published_at",
-            "renditions",
-            "renditions_public",
-            "photo",
-        ]
-    )
+
+
+# What a decision, release() or conceal() may change. stats writes its own fields.
+DECISION_FIELDS = [
+    "status", "rejection_reason", "featured", "moderated_at", "moderated_by", "published_at",
+    "renditions", "renditions_public", "photo", "upload", "photo_status", "face_boxes",
+    "checklist", "takedown",
+]  # fmt: skip
+
+
+def _save(action):
+    action.save(update_fields=DECISION_FIELDS)
 
 
 def _log(moderator, action, message):

@@ -37,3 +37,20 @@ def enqueue_processing(action_id, *, delay=None):
     if delay and queued.get_backend().supports_defer:
         queued = queued.using(run_after=timezone.now() + delay)
     return queued.enqueue(action_id)
+
+
+@task()
+def publish_due_actions():
+    """Publish the scheduled actions whose "not before" time has come."""
+    return services.publish_due()
+
+
+def enqueue_publication(at):
+    """Publish what is due at `at`, when the backend can wait until then.
+
+    The immediate backend cannot: `manage.py publish_due` (run every minute by cron
+    or the scheduler) publishes what is due in any case.
+    """
+    if publish_due_actions.get_backend().supports_defer:
+        return publish_due_actions.using(run_after=at).enqueue()
+    return None

@@ -151,6 +151,11 @@ ACTIONS_PHOTO_MAX_PIXELS = env.int("ACTIONS_PHOTO_MAX_PIXELS", default=50_000_00
 # Submissions per client and window, counted in the shared cache under a salted hash.
 ACTIONS_RATE_LIMIT = env.int("ACTIONS_RATE_LIMIT", default=10)
 ACTIONS_RATE_WINDOW = env.int("ACTIONS_RATE_WINDOW", default=3600)
+# A city with fewer approved actions than this in a campaign is counted and shown
+# under its country on every public page, so that no lonely participant is singled out.
+ACTIONS_MIN_CITY_COUNT = env.int("ACTIONS_MIN_CITY_COUNT", default=3)
+# `manage.py purge` deletes rejected and withdrawn actions older than this many days.
+ACTIONS_PURGE_DAYS = env.int("ACTIONS_PURGE_DAYS", default=7)
 # How many proxies of ours (load balancer, TLS terminator) append to X-Forwarded-For
 # in front of the app; 0 means clients connect directly and REMOTE_ADDR is theirs.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
