@@ -6,8 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from actions import faces, gazetteer, uploads
-from actions.models import Action, ActionType, Campaign
+from actions import faces, location, uploads
+from actions.models import Action, ActionType, Campaign, LocationPrecision
 from soliday import countries
 
 MAX_HASHTAGS = 10
@@ -17,6 +17,8 @@ HASHTAG_SEPARATORS = re.compile(r"[\s,;#]+")
 # Letters and digits of any script, "_" and "-".
 HASHTAG = re.compile(r"[\w-]+")
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
+# The participant's own point, used only by the precisions that keep one; their empty values.
+POINT_FIELDS = {"use_photo_location": False, "latitude": None, "longitude": None}
 
 
 def parse_hashtags(text):
@@ -51,6 +53,50 @@ class PhotoInput(forms.FileInput):
 
     def use_required_attribute(self, initial):
         return False
+
+
+class PlaceInput(forms.TextInput):
+    """No `required` attribute: "the country only" must let the browser send no city."""
+
+    def use_required_attribute(self, initial):
+        return False
+
+
+class CountrySelect(forms.Select):
+    """No `required` attribute: "no location" must let the browser send no country."""
+
+    def use_required_attribute(self, initial):
+        return False
+
+
+class PrecisionSelect(forms.RadioSelect):
+    """Radio buttons that each carry a sentence saying what is kept (`option.description`)."""
+
+    descriptions = {
+        LocationPrecision.EXACT: _(
+            "We keep the point from the map pin or your photo, to about a metre. "
+            "Public pages may show it."
+        ),
+        LocationPrecision.KM: _(
+            "We keep the point moved to the middle of a square of about 1 km. "
+            "Your exact point is never stored."
+        ),
+        LocationPrecision.CITY: _(
+            "We keep the city; the map uses its centre. Your own point is never stored."
+        ),
+        LocationPrecision.COUNTRY: _("We keep only the country. No city, no point."),
+        LocationPrecision.NONE: _(
+            "We keep no place at all. Your action still counts in the results."
+        ),
+    }
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["description"] = self.descriptions.get(value, "")
+        if option["attrs"].get("id"):
+            # templates/actions/includes/precision_field.html gives the sentence this id.
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_description"
+        return option
 
 
 class SubmitForm(forms.Form):
@@ -90,16 +136,32 @@ class SubmitForm(forms.Form):
         choices=ActionType.choices,
         error_messages={"invalid_choice": _("Choose a type of action from the list.")},
     )
+    location_precision = forms.ChoiceField(
+        label=_("What may we keep of the place?"),
+        choices=LocationPrecision.choices,
+        initial=LocationPrecision.CITY,
+        widget=PrecisionSelect,
+        help_text=_(
+            "Choose how much of the place we keep. What you leave out is never stored, "
+            "not even from your photo."
+        ),
+        error_messages={
+            "required": _("Choose what we may keep of the place."),
+            "invalid_choice": _("Choose one of the options for the place."),
+        },
+    )
+    # Needed unless the precision leaves it out (see clean()).
     city = forms.CharField(
         label=_("City or town"),
         max_length=100,
         help_text=_("Start typing to see suggestions. A place that is not suggested is fine too."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=PlaceInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Enter the city or town of your action.")},
     )
     country = forms.ChoiceField(
         label=_("Country"),
         choices=lambda: [("", "—"), *countries.choices()],
+        widget=CountrySelect,
         error_messages={
             "required": _("Choose the country of your action."),
             "invalid_choice": _("Choose a country from the list."),
@@ -299,8 +361,28 @@ class SubmitForm(forms.Form):
             )
         return names
 
+    @staticmethod
+    def left_out(precision):
+        """The fields that `precision` excludes: whatever they hold is ignored."""
+        if precision not in LocationPrecision.values:
+            return {}
+        left_out = {}
+        if precision not in location.WITH_POINT:
+            left_out.update(POINT_FIELDS)
+        if precision not in location.WITH_CITY:
+            left_out["city"] = ""
+        if precision not in location.WITH_COUNTRY:
+            left_out["country"] = ""
+        return left_out
+
     def clean(self):
         cleaned = super().clean()
+        precision = cleaned.get("location_precision")
+        for name, empty in self.left_out(precision).items():
+            # Without JavaScript these fields stay on the page whatever was chosen: what
+            # they hold, and any error in it, does not count.
+            self.errors.pop(name, None)
+            cleaned[name] = empty
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not (
             self.has_error("latitude") or self.has_error("longitude")
@@ -314,22 +396,31 @@ class SubmitForm(forms.Form):
             # The photo's own location is read only when the participant asks for it.
             if cleaned.get("use_photo_location"):
                 self.photo_location = uploads.read_gps(self.photo_image)
+            if not self.errors:
+                # Only a copy without metadata is ever stored (the photo is not kept
+                # when the form comes back with errors).
+                try:
+                    cleaned["photo"] = uploads.without_metadata(cleaned["photo"], self.photo_image)
+                except forms.ValidationError as error:
+                    self.add_error("photo", error)
             # Let the pixels go (not close(): that would close the upload too).
             self.photo_image = None
-            self.cleaned_data["photo"].seek(0)
+            if "photo" in cleaned:
+                cleaned["photo"].seek(0)
         return cleaned
 
-    def location(self):
-        """Where the action happened: the photo's GPS if asked for, else the pin, else the city.
+    def place(self):
+        """Where the action happened, as much as the chosen precision lets us keep.
 
-        Returns (latitude, longitude), or (None, None) for a place the gazetteer does not know.
+        The participant's own point is the photo's GPS if they asked for it, else the
+        pin; without one, the city's centre (see actions.location.coarsen).
         """
-        if self.photo_location is not None:
-            return self.photo_location
         data = self.cleaned_data
-        if data.get("latitude") is not None and data.get("longitude") is not None:
-            return data["latitude"], data["longitude"]
-        city = gazetteer.find(data["city"], data["country"])
-        if city is not None:
-            return city.latitude, city.longitude
-        return None, None
+        latitude, longitude = self.photo_location or (data["latitude"], data["longitude"])
+        return location.coarsen(
+            data["location_precision"],
+            latitude=latitude,
+            longitude=longitude,
+            city=data["city"],
+            country=data["country"],
+        )

@@ -3,20 +3,27 @@
 Every upload is hostile: the extension and Content-Type say nothing, only a
 successful decode as one of the allowed formats does. JPEG, PNG, WebP and GIF
 are decoded fully here so that a truncated file is an error beside the field;
-a HEIC photo is only opened (its size and metadata are known), because decoding
-it takes seconds: the background task does that, and reports a failure to the
-moderators.
+a HEIC photo is only opened (its size and metadata are known) until the rest of
+the form is valid: `without_metadata()` decodes it then.
+
+What is stored of the upload, in private storage until the background task has
+made its clean copy, is `without_metadata()`'s copy: no EXIF (so no GPS), XMP,
+IPTC or comment, even for the minutes or hours the file waits for the worker.
 """
 
+import io
 import math
+import re
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from actions import photos
 from actions.photos import ALLOWED_FORMATS
 from soliday import images
 
@@ -166,6 +173,153 @@ def _number(value):
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) else None
+
+
+# Stripping metadata before anything is stored
+
+# Of a JPEG's APPn segments only what decoding needs stays: the ICC profile (APP2) and
+# Adobe's colour transform flag (APP14). EXIF, XMP, IPTC, MPF, comments... all go.
+KEPT_APP_SEGMENTS = ((0xE2, b"ICC_PROFILE\x00"), (0xEE, b"Adobe"))
+SOI, EOI, SOS, COM = 0xD8, 0xD9, 0xDA, 0xFE
+# Markers without a length: TEM and the restart markers.
+STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
+# The end of a scan's entropy-coded data: a marker other than a stuffed 0xFF00 or a restart.
+END_OF_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+# Other formats are re-encoded as a JPEG of this quality (the task's master is 90).
+REENCODE_QUALITY = 95
+
+
+class CleanPhoto(ContentFile):
+    """A photo's bytes as without_metadata() made them: safe to store."""
+
+
+def without_metadata(upload, image=None):
+    """A copy of the photo `upload` carrying no metadata but what rendering needs.
+
+    A JPEG (or an MPO's first frame) keeps its compressed pixels untouched: only the
+    metadata segments go, with anything after the picture (an MPO's other frames, a
+    motion photo's video); the ICC profile stays and the orientation is carried in a
+    new EXIF block holding that one tag. Other formats are decoded and re-encoded,
+    oriented and in sRGB as the task would make them (at full size: the task shrinks),
+    into a JPEG of quality REENCODE_QUALITY.
+
+    `image` is the upload as validate_upload() opened it (opened here without it).
+    Raises ValidationError for a photo that cannot be decoded. A CleanPhoto is
+    returned as it is.
+    """
+    if isinstance(upload, CleanPhoto):
+        return upload
+    if image is None:
+        image = validate_upload(upload)
+    data = None
+    if image.format in ("JPEG", "MPO"):
+        upload.seek(0)
+        try:
+            data = strip_jpeg(upload.read(), orientation=_orientation(image))
+        except ValueError:
+            data = None  # a structure we do not follow: the pixels are re-encoded
+        if data is not None and not _clean_jpeg(data, image.size):
+            data = None
+    if data is None:
+        data = _reencode(image)
+    upload.seek(0)
+    return CleanPhoto(data, name="photo.jpg")
+
+
+def strip_jpeg(data, *, orientation=None):
+    """The JPEG `data` without its metadata segments, the pixels' bytes unchanged.
+
+    With an `orientation` other than 1, a minimal EXIF block holds it. Raises
+    ValueError for a structure it does not recognise.
+    """
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    out = [data[:2]]
+    if orientation and orientation != 1:
+        exif = Image.Exif()
+        exif[ExifTags.Base.Orientation] = orientation
+        out.append(_jpeg_segment(0xE1, exif.tobytes()))
+    position, size = 2, len(data)
+    while True:
+        if position >= size or data[position] != 0xFF:
+            raise ValueError(f"no marker at byte {position}")
+        while position < size and data[position] == 0xFF:  # fill bytes
+            position += 1
+        if position >= size:
+            raise ValueError("truncated")
+        marker = data[position]
+        position += 1
+        if marker == EOI:
+            out.append(b"\xff\xd9")
+            # Whatever follows the picture (other frames, a video) is left behind.
+            return b"".join(out)
+        if marker in STANDALONE_MARKERS:
+            out.append(bytes((0xFF, marker)))
+            continue
+        if marker in (0x00, SOI):
+            raise ValueError(f"unexpected marker {marker:#x}")
+        length = int.from_bytes(data[position : position + 2], "big")
+        end = position + length
+        if length < 2 or end > size:
+            raise ValueError("truncated segment")
+        if _keep_segment(marker, data[position + 2 : end]):
+            out.append(b"\xff" + data[position - 1 : end])
+        position = end
+        if marker == SOS:
+            scan_end = END_OF_SCAN.search(data, position)
+            if scan_end is None:
+                raise ValueError("a scan without an end")
+            out.append(data[position : scan_end.start()])
+            position = scan_end.start()
+
+
+def _keep_segment(marker, payload):
+    if marker == COM:
+        return False
+    if 0xE0 <= marker <= 0xEF:
+        return any(marker == m and payload.startswith(p) for m, p in KEPT_APP_SEGMENTS)
+    return True
+
+
+def _jpeg_segment(marker, payload):
+    return bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _orientation(image):
+    """The EXIF (or XMP) orientation, 2 to 8, or None when there is nothing to turn."""
+    try:
+        value = image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:  # a malformed EXIF block: no orientation
+        return None
+    return value if value in range(2, 9) else None
+
+
+def _clean_jpeg(data, size):
+    """Whether Pillow reads `data` as a JPEG of `size` with no metadata but orientation."""
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            exif = image.getexif()
+            return (
+                image.size == size
+                and set(exif) <= {ExifTags.Base.Orientation}
+                and not any(key in image.info for key in ("xmp", "comment", "photoshop", "mp"))
+            )
+    except Exception:
+        return False
+
+
+def _reencode(image):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = photos.clean(image, long_edge=max(image.size))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(settings.ACTIONS_PHOTO_MAX_PIXELS) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(UNREADABLE, code="invalid_image") from exc
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=REENCODE_QUALITY)
+    return buffer.getvalue()
 
 
 class PhotoUploadHandler(FileUploadHandler):

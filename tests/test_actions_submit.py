@@ -103,6 +103,7 @@ def form_data(campaign, **overrides):
         "photo": upload(jpeg()),
         "campaign": campaign.pk,
         "action_type": ActionType.PICKET,
+        "location_precision": "city",
         "city": "Hrodna",
         "country": "BY",
         "latitude": "",
@@ -236,10 +237,18 @@ def test_validate_upload_checks_the_size_itself(settings):
 
 
 BAD_FIELDS = {
-    "latitude 91": ({"latitude": "91", "longitude": "27.5"}, "latitude", "between -90 and 90"),
-    "longitude alone": ({"longitude": "27.5"}, "latitude", "Give both the latitude"),
+    "latitude 91": (
+        {"location_precision": "exact", "latitude": "91", "longitude": "27.5"},
+        "latitude",
+        "between -90 and 90",
+    ),
+    "longitude alone": (
+        {"location_precision": "exact", "longitude": "27.5"},
+        "latitude",
+        "Give both the latitude",
+    ),
     "latitude not a number": (
-        {"latitude": "nan", "longitude": "27.5"},
+        {"location_precision": "exact", "latitude": "nan", "longitude": "27.5"},
         "latitude",
         "Enter the latitude as a number",
     ),
@@ -387,7 +396,8 @@ def test_empty_hashtags_take_the_campaigns(client, campaign):
     )
 
 
-# Location: the photo's GPS only when ticked, else the pin, else the city centre
+# Location with the exact point allowed: the photo's GPS only when ticked, else the pin,
+# else the city centre. (tests/test_location_precision.py: the other precisions.)
 
 
 def gps_photo():
@@ -399,6 +409,7 @@ def test_exif_gps_is_used_when_ticked(client, campaign):
         client,
         campaign,
         photo=gps_photo(),
+        location_precision="exact",
         use_photo_location="on",
         latitude="50.45",
         longitude="30.52",
@@ -408,13 +419,27 @@ def test_exif_gps_is_used_when_ticked(client, campaign):
 
 
 def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(client, campaign):
-    send(client, campaign, photo=gps_photo(), latitude="50.45", longitude="30.52")
+    send(
+        client,
+        campaign,
+        photo=gps_photo(),
+        location_precision="exact",
+        latitude="50.45",
+        longitude="30.52",
+    )
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
 def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, campaign):
-    send(client, campaign, photo=gps_photo(), city="Vilnius", country="LT")
+    send(
+        client,
+        campaign,
+        photo=gps_photo(),
+        location_precision="exact",
+        city="Vilnius",
+        country="LT",
+    )
     action = Action.objects.get()
     vilnius = gazetteer.find("Vilnius", "LT")
     assert (action.latitude, action.longitude) == (vilnius.latitude, vilnius.longitude)
@@ -422,14 +447,21 @@ def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, cam
 
 
 def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign):
-    send(client, campaign, use_photo_location="on", latitude="50.45", longitude="30.52")
+    send(
+        client,
+        campaign,
+        location_precision="exact",
+        use_photo_location="on",
+        latitude="50.45",
+        longitude="30.52",
+    )
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
 def test_a_heic_photos_gps_is_read_when_ticked(client, campaign):
     photo = upload(heic(exif=gps_exif().tobytes()), "IMG_0001.HEIC", "image/heic")
-    send(client, campaign, photo=photo, use_photo_location="on")
+    send(client, campaign, photo=photo, location_precision="exact", use_photo_location="on")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
 

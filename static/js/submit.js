@@ -1,4 +1,5 @@
-/* The submission form, improved: photo preview, upload progress, city suggestions, a map pin.
+/* The submission form, improved: photo preview, upload progress, city suggestions, a map pin,
+ * and only the place fields the chosen location precision uses.
  * The form works fully without this file; each part below only adds to it. No inline code:
  * the page's Content-Security-Policy allows scripts and styles from the portal's files alone.
  */
@@ -167,7 +168,8 @@
     var latitude = $("id_latitude");
     var longitude = $("id_longitude");
     var clear = $("map-clear");
-    if (!picker || !element || !latitude || !longitude || !window.L) { return function () {}; }
+    var none = { showCity: function () {}, refresh: function () {} };
+    if (!picker || !element || !latitude || !longitude || !window.L) { return none; }
     picker.hidden = false;
 
     var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 16, zoomSnap: 0.5 });
@@ -232,15 +234,44 @@
     // Choosing a suggested city shows where it is (a dot, not a pin: without a pin the
     // server uses the city centre anyway); the pin stays the participant's choice.
     var cityDot = null;
-    return function (city) {
-      var centre = L.latLng(city.latitude, city.longitude);
-      if (cityDot) { cityDot.setLatLng(centre); } else {
-        cityDot = L.circleMarker(centre, {
-          radius: 6, color: "#8a0c21", weight: 2, fillColor: "#b3102b", fillOpacity: 0.6, interactive: false
-        }).addTo(map);
-      }
-      if (!marker) { map.setView(centre, 6); }
+    return {
+      showCity: function (city) {
+        var centre = L.latLng(city.latitude, city.longitude);
+        if (cityDot) { cityDot.setLatLng(centre); } else {
+          cityDot = L.circleMarker(centre, {
+            radius: 6, color: "#8a0c21", weight: 2, fillColor: "#b3102b", fillOpacity: 0.6, interactive: false
+          }).addTo(map);
+        }
+        if (!marker) { map.setView(centre, 6); }
+      },
+      // A map drawn while hidden has no size: measure again once it is shown.
+      refresh: function () { map.invalidateSize(); }
     };
+  }
+
+  /* Location precision: show only the place fields the chosen precision uses. The hidden
+   * ones are disabled too, so the browser neither checks nor sends them (the server would
+   * ignore them anyway); what was typed stays for a change of mind. */
+  function setUpPrecision(onShown) {
+    var radios = document.querySelectorAll("input[name=location_precision]");
+    var groups = document.querySelectorAll("[data-precisions]");
+    if (!radios.length || !groups.length) { return; }
+
+    function update() {
+      var checked = document.querySelector("input[name=location_precision]:checked");
+      if (!checked) { return; } // nothing chosen: everything stays, as without JavaScript
+      groups.forEach(function (group) {
+        var show = group.dataset.precisions.split(" ").indexOf(checked.value) !== -1;
+        var wasHidden = group.hidden;
+        group.hidden = !show;
+        group.querySelectorAll("input, select, textarea, button").forEach(function (control) {
+          control.disabled = !show;
+        });
+        if (show && wasHidden) { onShown(group); }
+      });
+    }
+    radios.forEach(function (radio) { radio.addEventListener("change", update); });
+    update();
   }
 
   /* Hashtags: show the chosen campaign's hashtags as the default. */
@@ -337,8 +368,9 @@
     restoreFile();
     setUpPreview();
     setUpCampaign();
-    var showCity = setUpMap();
-    setUpCities(showCity);
+    var map = setUpMap();
+    setUpCities(map.showCity);
+    setUpPrecision(function (group) { if (group.contains($("map"))) { map.refresh(); } });
     setUpUpload();
   }
 
