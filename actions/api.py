@@ -1,4 +1,7 @@
-"""`/api/actions.geojson`: approved actions with a location, as GeoJSON, public fields only.
+"""`/api/actions.geojson`: approved actions with a public point, as GeoJSON, public fields only.
+
+The geometry is the public point kept by actions.stats, and `city` is null while the
+city has fewer than K approved actions (the point is then its country's centre).
 
 Parameters: the gallery's filters (actions.filters), `bbox=minLon,minLat,maxLon,maxLat`,
 `limit` (1 to MAX_LIMIT, default DEFAULT_LIMIT) and `after` (the cursor in the previous
@@ -12,12 +15,12 @@ from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from actions.filters import ActionFilters
 from actions.models import Action
 from actions.pagination import paginate
+from soliday.publiccache import public_cache
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -28,9 +31,10 @@ FIELDS = (
     "campaign",
     "action_type",
     "city",
+    "city_shown",
     "country",
-    "latitude",
-    "longitude",
+    "public_latitude",
+    "public_longitude",
     "caption",
     "alt_text",
     "display_name",
@@ -95,13 +99,16 @@ def feature(action):
     return {
         "type": "Feature",
         "id": action.pk,
-        "geometry": {"type": "Point", "coordinates": [action.longitude, action.latitude]},
+        "geometry": {
+            "type": "Point",
+            "coordinates": [action.public_longitude, action.public_latitude],
+        },
         "properties": {
             "id": action.pk,
             "url": _absolute(action.get_absolute_url()),
             "campaign": action.campaign.slug,
             "type": action.action_type,
-            "city": action.city,
+            "city": (action.city or None) if action.city_shown else None,
             "country": action.country,
             "date": timezone.localdate(action.submitted_at).isoformat(),
             "caption": action.caption,
@@ -119,7 +126,7 @@ def _error(message):
 
 
 @require_GET
-@cache_control(public=True, max_age=60)
+@public_cache  # revalidated every time: a takedown shows at once
 def actions_geojson(request):
     """Queries: one per `campaign`/`tag` filter, one for an `after` cursor, the page of
     actions with their campaigns, and their hashtags."""
@@ -131,7 +138,7 @@ def actions_geojson(request):
     filters = ActionFilters.from_query(request.GET)
     queryset = (
         Action.objects.approved()
-        .filter(latitude__isnull=False, longitude__isnull=False)
+        .filter(public_latitude__isnull=False, public_longitude__isnull=False)
         .select_related("campaign")
         .only(*FIELDS)
         .prefetch_related("hashtags")
@@ -139,10 +146,10 @@ def actions_geojson(request):
     if bbox is not None:
         min_lon, min_lat, max_lon, max_lat = bbox
         queryset = queryset.filter(
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
+            public_longitude__gte=min_lon,
+            public_longitude__lte=max_lon,
+            public_latitude__gte=min_lat,
+            public_latitude__lte=max_lat,
         )
     queryset = filters.apply(queryset)
     page = paginate(queryset, after=request.GET.get("after"), size=limit)

@@ -3,6 +3,10 @@
 Every number comes from the campaign's Tally rows (kept in step by
 actions.stats on each approval and unpublication), never from counting the
 actions, so the page reads a bounded number of rows at 1k or 1M actions.
+
+A city is named, and counted among the cities, only once it has K approved
+actions (stats.min_city_count()); its actions count under their country until
+then, so that no page singles out a lonely participant.
 """
 
 import datetime
@@ -64,14 +68,17 @@ class Results:
 
 
 def counters(campaign):
-    """(total, countries, cities) of approved actions: one query over the Tally rows."""
+    """(total, countries, cities) of approved actions: one query over the Tally rows.
+
+    Cities with fewer than K actions are not counted (their countries are).
+    """
     # Uses actions_tally_top_idx: one campaign, three dimensions, rows with actions.
     result = Tally.objects.filter(
         campaign=campaign, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0
     ).aggregate(
         total=Sum("count", filter=Q(dimension=D.TOTAL), default=0),
         countries=Count("id", filter=Q(dimension=D.COUNTRY)),
-        cities=Count("id", filter=Q(dimension=D.CITY)),
+        cities=Count("id", filter=Q(dimension=D.CITY, count__gte=stats.min_city_count())),
     )
     return result["total"], result["countries"], result["cities"]
 
@@ -101,9 +108,12 @@ def results(campaign):
     found.countries = len(by_country)
     found.by_country = _top(by_country, TOP_COUNTRIES)
     found.by_type = _top(by_type, len(by_type))
-    # 2. The largest cities, and 3. how many cities there are (an index-only count of tally rows).
-    city_rows = tallies.filter(dimension=D.CITY).values_list("key", "count")[:TOP_CITIES]
-    found.cities = tallies.filter(dimension=D.CITY).count()
+    # 2. The largest cities, and 3. how many cities there are with how many actions; only
+    # cities with at least K actions (an index range on actions_tally_top_idx).
+    shown = tallies.filter(dimension=D.CITY, count__gte=stats.min_city_count())
+    city_rows = shown.values_list("key", "count")[:TOP_CITIES]
+    named = shown.aggregate(cities=Count("id"), actions=Sum("count", default=0))
+    found.cities = named["cities"]
     cities = []
     for key, count in city_rows:
         country, city = stats.split_city_key(key)
@@ -111,7 +121,7 @@ def results(campaign):
     found.by_city = Breakdown(
         cities,
         more=max(0, found.cities - len(cities)),
-        more_count=max(0, found.total - sum(row.count for row in cities)),
+        more_count=max(0, named["actions"] - sum(row.count for row in cities)),
     )
     # 4. The most recent days with actions, shown oldest first.
     days = tallies.filter(dimension=D.DAY).order_by("-key").values_list("key", "count")[:MAX_DAYS]
@@ -191,6 +201,7 @@ def detail(request, slug):
         "ideas": in_language(CampaignIdea.objects.filter(campaign=campaign), language),
         "materials": in_language(CampaignMaterial.objects.filter(campaign=campaign), language),
         "featured": latest_photos(campaign, FEATURED, featured=True),
+        "min_city_count": stats.min_city_count(),
         # The map of this campaign's actions; the page shows its own country table.
         "action_map": maps.map_context(
             ActionFilters(campaign=campaign, given={"campaign": campaign.slug}), countries=False

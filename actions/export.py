@@ -1,9 +1,12 @@
 """CSV export of campaigns' approved actions, for moderators (an admin action).
 
-Public fields only: what the action's public page shows. Never the email,
-language, consent, moderation or processing fields. Streamed row by row, so a
-campaign of a million actions never sits in memory. Text cells that a
-spreadsheet would read as a formula are prefixed with a quote.
+Public fields only, as public pages show them: the city only once it has K
+approved actions in the campaign and the public point (actions.stats), the date
+without time of day. No personal data: never the display name, email, language,
+consent, moderation or processing fields, nor the stored point; a spreadsheet
+outlives a participant's withdrawal. Streamed row by row, so a campaign of a
+million actions never sits in memory. Text cells that a spreadsheet would read as
+a formula are prefixed with a quote.
 """
 
 import csv
@@ -17,7 +20,12 @@ from actions.models import Action
 
 COLUMNS = [
     "id", "url", "campaign", "type", "city", "country", "latitude", "longitude", "date",
-    "caption", "alt_text", "hashtags", "display_name",
+    "caption", "alt_text", "hashtags",
+]  # fmt: skip
+# The columns loaded: nothing private is read, so nothing private can be written.
+FIELDS = [
+    "id", "campaign", "campaign__slug", "action_type", "city", "city_shown", "country",
+    "public_latitude", "public_longitude", "submitted_at", "caption", "alt_text",
 ]  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -35,15 +43,14 @@ def row(action):
         settings.SITE_URL + action.get_absolute_url(),
         safe(action.campaign.slug),
         action.action_type,
-        safe(action.city),
+        safe(action.city) if action.city_shown else "",
         action.country,
-        "" if action.latitude is None else action.latitude,
-        "" if action.longitude is None else action.longitude,
+        "" if action.public_latitude is None else action.public_latitude,
+        "" if action.public_longitude is None else action.public_longitude,
         timezone.localdate(action.submitted_at).isoformat(),
         safe(action.caption),
         safe(action.alt_text),
         safe(" ".join(f"#{tag.name}" for tag in action.hashtags.all())),
-        safe(action.display_name),
     ]
 
 
@@ -54,6 +61,7 @@ def rows(campaigns):
         Action.objects.approved()
         .filter(campaign__in=campaigns)
         .select_related("campaign")
+        .only(*FIELDS)
         .prefetch_related("hashtags")
         .order_by("campaign_id", "id")
     )

@@ -3,7 +3,8 @@
 Items are the newest FEED_SIZE approved actions by publication, from
 actions.gallery.public_photos(), so exactly what the gallery shows. Times are
 dates (midnight, in the portal's time zone): a feed never tells when an action
-was approved to the minute.
+was approved to the minute. A title names the city only once it has K approved
+actions (actions.stats), like every public page.
 """
 
 import datetime
@@ -21,9 +22,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from actions.gallery import public_photos
+from actions.gallery import public_photos, public_place
 from actions.models import Campaign
-from soliday import countries
 
 FEED_SIZE = 30
 MIME_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
@@ -46,7 +46,12 @@ class ActionsFeed(Feed):
         return self.actions(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        return f"{item.get_action_type_display()}, {item.city}, {countries.name(item.country)}"
+        place = public_place(item)
+        return (
+            f"{item.get_action_type_display()}, {place}"
+            if place
+            else item.get_action_type_display()
+        )
 
     def item_description(self, item):
         display = item.rendition("display") if item.renditions_public else None

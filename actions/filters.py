@@ -4,8 +4,9 @@
     actions = filters.apply(Action.objects.approved())
 
 Parameters (all optional, combined with AND): `campaign` (slug), `country` (ISO code,
-any case), `city` (any case), `tag` (hashtag name or slug, with or without '#', any
-case), `type` (an ActionType value), `year` (of the action's date).
+any case), `city` (any case; only a city public pages name, see actions.stats), `tag`
+(hashtag name or slug, with or without '#', any case), `type` (an ActionType value),
+`year` (of the action's date).
 
 A value that names nothing (an unknown campaign, country, hashtag or type) makes the
 result empty: a shared link to a filter that no longer matches must not silently show
@@ -129,7 +130,9 @@ class ActionFilters:
         if self.country:
             conditions &= Q(country=self.country)
         if self.city:
-            conditions &= Q(city__iexact=self.city)
+            # Only a city that public pages name (actions.stats: the K threshold):
+            # filtering by a lonely city must not reveal that it has an action.
+            conditions &= Q(city__iexact=self.city, city_shown=True)
         if self.tag is not None:
             conditions &= Q(hashtags=self.tag)
         if self.action_type:

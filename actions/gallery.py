@@ -27,6 +27,7 @@ PUBLIC_FIELDS = (
     "campaign",
     "action_type",
     "city",
+    "city_shown",
     "country",
     "caption",
     "alt_text",
@@ -52,6 +53,14 @@ def public_photos():
         .only(*PUBLIC_FIELDS)
         .prefetch_related("hashtags")
     )
+
+
+def public_place(action):
+    """Where an action was, as public pages say it: "City, Country", or the country alone
+    while the city has fewer than K approved actions (actions.stats); "" without a place.
+    """
+    city = action.city if action.city_shown else ""
+    return ", ".join(name for name in (city, countries.name(action.country)) if name)
 
 
 def _page(request, queryset):
@@ -175,7 +184,12 @@ def detail(request, pk):
         pk=pk,
     )
     newer, older = neighbours(action)
-    title = f"{action.get_action_type_display()}, {action.city}"
+    place = public_place(action)
+    title = (
+        f"{action.get_action_type_display()}, {place}"
+        if place
+        else action.get_action_type_display()
+    )
     url = settings.SITE_URL + action.get_absolute_url()
     return render(
         request,
@@ -183,7 +197,7 @@ def detail(request, pk):
         {
             "action": action,
             "title": title,
-            "country_name": countries.name(action.country),
+            "place": place,
             "newer": newer,
             "older": older,
             "share_links": share_links(url, title),

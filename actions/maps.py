@@ -15,7 +15,10 @@ of actions:
   POINT_LIMIT of them.
 
 Everything reads approved actions only: MapCell holds nothing else, and every
-direct query starts from `Action.objects.approved()`.
+direct query starts from `Action.objects.approved()`. Everything reads the public
+point (`public_latitude/public_longitude`, kept by actions.stats), never the stored
+one: an action whose city has fewer than K actions stands at its country's centre,
+with no city named.
 """
 
 import hashlib
@@ -39,6 +42,7 @@ from actions import stats
 from actions.filters import ActionFilters
 from actions.models import Action, MapCell, Tally
 from soliday import countries as country_names
+from soliday.publiccache import public_cache
 
 MAX_ZOOM = 20
 # A view holds at most this many cells; a larger one (a huge screen, or a client asking
@@ -67,11 +71,11 @@ class BBox:
     lon_ranges: tuple
 
     def q(self):
-        """Actions inside this box (a Q for Action querysets)."""
+        """Actions whose public point is inside this box (a Q for Action querysets)."""
         lons = Q()
         for low, high in self.lon_ranges:
-            lons |= Q(longitude__gte=low, longitude__lte=high)
-        return Q(latitude__gte=self.south, latitude__lte=self.north) & lons
+            lons |= Q(public_longitude__gte=low, public_longitude__lte=high)
+        return Q(public_latitude__gte=self.south, public_latitude__lte=self.north) & lons
 
 
 def parse_zoom(value):
@@ -222,11 +226,13 @@ def _precounted_cells(cells, filters):
 
 
 def _cell_expressions(zoom):
-    """stats.cell() in SQL: the column and row of an action's position at `zoom`."""
+    """stats.cell() in SQL: the column and row of an action's public point at `zoom`."""
     size = _grid_size(zoom)
-    latitude = Greatest(Least(F("latitude"), Value(stats.MAX_LATITUDE)), Value(-stats.MAX_LATITUDE))
+    latitude = Greatest(
+        Least(F("public_latitude"), Value(stats.MAX_LATITUDE)), Value(-stats.MAX_LATITUDE)
+    )
     sin = Sin(Radians(latitude))
-    x = Floor((F("longitude") + Value(180.0)) / Value(360.0) * Value(float(size)))
+    x = Floor((F("public_longitude") + Value(180.0)) / Value(360.0) * Value(float(size)))
     y = Floor(
         (Value(0.5) - Ln((Value(1.0) + sin) / (Value(1.0) - sin)) / Value(4 * math.pi))
         * Value(float(size))
@@ -250,10 +256,12 @@ def _live_cells(cells, filters):
     x, y = _cell_expressions(cells.zoom)
     rows = (
         filters.apply(Action.objects.approved())
-        .filter(cells.bbox().q(), latitude__isnull=False, longitude__isnull=False)
+        .filter(cells.bbox().q(), public_latitude__isnull=False, public_longitude__isnull=False)
         .annotate(cx=x, cy=y)
         .values("cx", "cy")
-        .annotate(n=Count("id"), lat=Sum("latitude"), lon=Sum("longitude"), first=Min("id"))
+        .annotate(
+            n=Count("id"), lat=Sum("public_latitude"), lon=Sum("public_longitude"), first=Min("id")
+        )
         .order_by()
     )
     result = []
@@ -265,12 +273,14 @@ def _live_cells(cells, filters):
     return result
 
 
-# The fields of an action that a visitor may see on the map; nothing else is read.
+# The fields of an action that a visitor may see on the map; nothing else is read
+# (not the stored point: only the public one).
 POINT_FIELDS = (
     "id",
-    "latitude",
-    "longitude",
+    "public_latitude",
+    "public_longitude",
     "city",
+    "city_shown",
     "country",
     "action_type",
     "alt_text",
@@ -291,22 +301,24 @@ def _points_for_cells(singles, cells, filters):
         found = approved.filter(pk__in=[c.single_id for c in singles])
         by_cell = {(c.x, c.y): None for c in singles}
         for action in found:
-            by_cell[stats.cell(action.latitude, action.longitude, cells.zoom)] = action
+            by_cell[stats.cell(action.public_latitude, action.public_longitude, cells.zoom)] = (
+                action
+            )
         return by_cell
     if filters.campaign is not None:
         approved = approved.filter(campaign=filters.campaign)
     near = Q()
     for c in singles:
         near |= Q(
-            latitude__gte=c.lat - CENTRE_TOLERANCE,
-            latitude__lte=c.lat + CENTRE_TOLERANCE,
-            longitude__gte=c.lon - CENTRE_TOLERANCE,
-            longitude__lte=c.lon + CENTRE_TOLERANCE,
+            public_latitude__gte=c.lat - CENTRE_TOLERANCE,
+            public_latitude__lte=c.lat + CENTRE_TOLERANCE,
+            public_longitude__gte=c.lon - CENTRE_TOLERANCE,
+            public_longitude__lte=c.lon + CENTRE_TOLERANCE,
         )
     wanted = {(c.x, c.y) for c in singles}
     by_cell, seen = {}, set()
     for action in approved.filter(near):
-        key = stats.cell(action.latitude, action.longitude, cells.zoom)
+        key = stats.cell(action.public_latitude, action.public_longitude, cells.zoom)
         if key in wanted:
             # Two actions for one single cell means the cells are out of step: keep the cluster.
             by_cell[key] = None if key in seen else action
@@ -315,13 +327,16 @@ def _points_for_cells(singles, cells, filters):
 
 
 def point(action):
-    """An action as the map shows it: public fields only, no time, no contact, no moderation."""
+    """An action as the map shows it: public fields only, no time, no contact, no moderation.
+
+    The city is null until it has K actions; the point is then the country's centre.
+    """
     thumb = action.rendition("thumb") if action.renditions_public else None
     return {
         "id": action.pk,
-        "lat": round(action.latitude, 5),
-        "lon": round(action.longitude, 5),
-        "city": action.city,
+        "lat": round(action.public_latitude, 5),
+        "lon": round(action.public_longitude, 5),
+        "city": (action.city or None) if action.city_shown else None,
         "country": action.country,
         "country_name": country_names.name(action.country),
         "type": str(action.get_action_type_display()),
@@ -348,7 +363,7 @@ def clusters_for(zoom, bbox, filters):
     if zoom > stats.MAX_CELL_ZOOM:
         actions = list(
             filters.apply(Action.objects.approved())
-            .filter(bbox.q())
+            .filter(bbox.q(), public_latitude__isnull=False)
             .only(*POINT_FIELDS)
             .order_by("-published_at", "-id")[: POINT_LIMIT + 1]
         )
@@ -377,6 +392,7 @@ def clusters_for(zoom, bbox, filters):
 
 
 @require_safe
+@public_cache
 def clusters(request):
     """JSON: {zoom, clusters: [{count, lat, lon}], points: [{id, lat, lon, city, …}], truncated}.
 
@@ -398,26 +414,34 @@ def clusters(request):
 
 
 def country_counts(filters):
-    """[{code, name, count}] of approved actions, largest first, names in the current language.
+    """([{code, name, count}], total) of approved actions: the countries largest first, names
+    in the current language, and the total, which counts actions with no place too.
 
     No filter or only a campaign: the pre-counted Tally rows (one query, a few hundred
     rows at most). Other filters: one GROUP BY country over the filtered actions.
     """
     if filters.only_campaign:
-        rows = Tally.objects.filter(dimension=Tally.Dimension.COUNTRY, count__gt=0)
+        rows = Tally.objects.filter(
+            dimension__in=[Tally.Dimension.COUNTRY, Tally.Dimension.TOTAL], count__gt=0
+        )
         if filters.campaign is not None:
             rows = rows.filter(campaign=filters.campaign)
-        rows = rows.values_list("key").annotate(n=Sum("count")).order_by()
+        rows = rows.values_list("dimension", "key").annotate(n=Sum("count")).order_by()
+        total = sum(n for dimension, _key, n in rows if dimension == Tally.Dimension.TOTAL)
+        rows = [(key, n) for dimension, key, n in rows if dimension == Tally.Dimension.COUNTRY]
     else:
-        rows = (
+        rows = list(
             filters.apply(Action.objects.approved())
             .values_list("country")
             .annotate(n=Count("id"))
             .order_by()
         )
-    result = [{"code": code, "name": country_names.name(code), "count": n} for code, n in rows]
+        total = sum(n for _code, n in rows)
+    result = [
+        {"code": code, "name": country_names.name(code), "count": n} for code, n in rows if code
+    ]
     result.sort(key=lambda row: (-row["count"], row["name"]))
-    return result
+    return result, total
 
 
 def map_context(filters, *, countries=True):
@@ -438,13 +462,13 @@ def map_context(filters, *, countries=True):
     }
     if countries:
         others = filters.as_query(without="country")
-        by_country = country_counts(filters)
+        by_country, total = country_counts(filters)
         for row in by_country:
             row["gallery_url"] = f"{gallery}?{urlencode({'country': row['code']})}" + (
                 f"&{others}" if others else ""
             )
         context["countries"] = by_country
-        context["total"] = sum(row["count"] for row in by_country)
+        context["total"] = total
     return context
 
 

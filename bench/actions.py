@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soliday.settings")
+# The views' own cost: soliday.publiccache would otherwise answer every repeat from memory.
+os.environ.setdefault("CACHE_URL", "dummycache://")
 
 BIG, SMALL = "bench-big", "bench-small"
 COUNTRIES = [
@@ -92,8 +94,10 @@ def load(campaign, count, places, seed):
 
     Cities follow a steep power law (a few capitals hold most actions, as in real
     campaigns); publication times are one every ~90 seconds back from now, so a
-    million spans about three years. Columns this script does not know get their
-    model default, so that new fields do not break it.
+    million spans about three years. Each point is the participant's own ("exact"),
+    spread around the city. Columns this script does not know get their model
+    default, so that new fields do not break it; the public fields (city_shown and
+    the public point) are filled by stats.rebuild() afterwards.
     """
     import json
 
@@ -107,7 +111,7 @@ def load(campaign, count, places, seed):
         "submitted_at", "moderated_at", "moderated_by", "published_at", "rejection_reason",
         "featured", "photo_status", "upload", "photo", "photo_width", "photo_height",
         "renditions", "renditions_public", "processing_attempts", "processing_error",
-        "counted",
+        "counted", "location_precision",
     }  # fmt: skip
     extra_columns, extra_values, extra_params = [], [], []
     for field in Action._meta.concrete_fields:
@@ -135,7 +139,7 @@ def load(campaign, count, places, seed):
                 "status", "submitted_at", "moderated_at", "published_at", "rejection_reason",
                 "featured", "photo_status", "upload", "photo", "photo_width", "photo_height",
                 "renditions", "renditions_public", "processing_attempts", "processing_error",
-                "counted", *extra_columns,
+                "counted", "location_precision", *extra_columns,
             ]
         )  # fmt: skip
         extra = "".join(f", {v}" for v in extra_values)
@@ -157,7 +161,7 @@ def load(campaign, count, places, seed):
                                           'width', 1600, 'height', 1200),
                        jsonb_build_object('name', 'share', 'path', 'bench/share/' || g || '.jpg',
                                           'width', 1200, 'height', 630)),
-                   true, 1, '', '{{}}'::jsonb{extra}
+                   true, 1, '', '{{}}'::jsonb, 'exact'{extra}
             FROM generate_series(1, %s) AS g
             CROSS JOIN LATERAL (
                 SELECT now() - (%s - g) * interval '90 seconds'
@@ -196,13 +200,15 @@ def prepare(args):
 
     from django.db import connection, transaction
 
-    from actions import stats
     from actions.models import Action, Campaign
 
     big = Campaign.objects.filter(slug=BIG).first()
     have = Action.objects.filter(campaign=big).count() if big else 0
     if have == args.actions and not args.reload:
         print(f"reusing {have} actions of {BIG}")
+        # Data loaded by an older version of this script or of actions.stats: count again.
+        if Action.objects.approved().filter(public_latitude__isnull=True).exists():
+            rebuild()
         return
     with transaction.atomic():
         Action.objects.filter(campaign__slug__in=[BIG, SMALL]).delete()
@@ -223,11 +229,98 @@ def prepare(args):
         cursor.execute("VACUUM ANALYZE actions_action")
         cursor.execute("VACUUM ANALYZE actions_taggedaction")
         print(f"vacuum analyze {time.perf_counter() - started:.1f} s")
+    rebuild()
+
+
+def rebuild():
+    from django.db import connection
+
+    from actions import stats
+    from actions.models import Action, Tally
+
     started = time.perf_counter()
     counted = stats.rebuild()
     print(f"stats.rebuild() counted {counted} actions in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    cities = Tally.objects.filter(dimension=Tally.Dimension.CITY, count__gt=0)
+    named = cities.filter(count__gte=stats.min_city_count()).count()
+    below = Action.objects.approved().filter(city_shown=False).count()
+    print(
+        f"K = {stats.min_city_count()}: {named} of {cities.count()} cities named; "
+        f"{below} actions at their country's centre"
+    )
+
+
+class Rollback(Exception):
+    pass
+
+
+def measure_stats(runs):
+    """Times of actions.stats inside transactions that are rolled back: one action
+    taken off and counted again in the densest city and in a city just at K, and a
+    takedown of a whole country (unpublish_many, then publish_many)."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from actions import stats
+    from actions.models import Action
+
+    def timed(function):
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                function()
+                elapsed = (time.perf_counter() - started) * 1000
+                raise Rollback
+        except Rollback:
+            return elapsed
+
+    big = Action.objects.approved().filter(campaign__slug=BIG)
+    by_city = big.values("country", "city").annotate(n=Count("id")).order_by("-n")
+    densest = by_city[0]
+    at_k = by_city.filter(n=stats.min_city_count()).first()
+    country = big.values("country").annotate(n=Count("id")).order_by("-n")[len(COUNTRIES) // 2]
+    cases = [(f"one action in {densest['city']} ({densest['n']})", densest)]
+    if at_k:
+        cases.append((f"one action in {at_k['city']} (K, crossing)", at_k))
+    print(f"\n{'actions.stats, ms':48} {'median':>8} {'p95':>8}")
+    for label, city in cases:
+        pk = big.filter(country=city["country"], city=city["city"]).values_list("pk", flat=True)[0]
+
+        def again(pk=pk):
+            action = Action.objects.prefetch_related("hashtags").get(pk=pk)
+            stats.unpublish(action)
+            stats.publish(action)
+
+        print_times(f"unpublish + publish, {label}", [timed(again) for _ in range(runs)])
+    pks = list(big.filter(country=country["country"]).values_list("pk", flat=True))
+    takedown = f"takedown of {country['country']} ({len(pks)} actions)"
+    print_times(
+        f"unpublish_many, {takedown}", [timed(lambda: stats.unpublish_many(pks)) for _ in range(3)]
+    )
+
+    def and_back():
+        stats.unpublish_many(pks)
+        started = time.perf_counter()
+        stats.publish_many(pks)
+        return (time.perf_counter() - started) * 1000
+
+    back = []
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                back.append(and_back())
+                raise Rollback
+        except Rollback:
+            pass
+    print_times(f"publish_many, {takedown}", back)
+
+
+def print_times(name, values):
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    print(f"{name:48} {statistics.median(values):8.1f} {p95:8.1f}")
 
 
 def deep_cursor(pages):
@@ -366,6 +459,7 @@ def main():
         for zoom in ("map world zoom", f"map city zoom ({city})"):
             big, small = f"{zoom}, {args.actions}", f"{zoom}, {args.baseline}"
             print(f"{zoom}: {args.actions} / {args.baseline} (goal <= 1.5): {ratio(big, small)}")
+    measure_stats(min(args.runs, 10))
 
 
 if __name__ == "__main__":

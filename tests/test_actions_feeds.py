@@ -14,7 +14,8 @@ from tests.public_helpers import assert_nothing_private
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# These tests are about what the pages show, not the K threshold (test_k_threshold.py).
+pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 
 
 def entries(response):

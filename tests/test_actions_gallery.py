@@ -17,7 +17,8 @@ from actions.models import Action, ActionType, Campaign
 from tests.actions_helpers import submit
 from tests.public_helpers import assert_nothing_private, make_approved
 
-pytestmark = pytest.mark.usefixtures("in_english")
+# These tests are about what the pages show, not the K threshold (test_k_threshold.py).
+pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from actions import services, stats
 from actions.models import Action, MapCell, Tally
+from soliday import countries
 from tests.actions_helpers import submit
 
 D = Tally.Dimension
@@ -35,25 +36,30 @@ def approved(campaign, moderator):
     return make
 
 
-def test_approving_counts_the_action_everywhere(campaign, approved):
+def test_approving_counts_the_action_everywhere(campaign, approved, settings):
+    # What is counted, not the K threshold (tests/test_k_threshold.py): every city shown.
+    settings.ACTIONS_MIN_CITY_COUNT = 1
     action = approved(city="Warsaw", country="PL", latitude=52.23, longitude=21.01)
     approved(city="Warsaw", country="PL", latitude=52.24, longitude=21.02, hashtags=["4august"])
-    approved(city="Kraków", country="PL", latitude=None, longitude=None, action_type="letter")
+    # A town the gazetteer does not know: no point is stored.
+    approved(city="Testowo", country="PL", latitude=None, longitude=None, action_type="letter")
 
     counts = tallies(campaign)
     day = action.submitted_at.astimezone().date().isoformat()
     assert counts[(D.TOTAL, "")] == 3
     assert counts[(D.COUNTRY, "PL")] == 3
     assert counts[(D.CITY, stats.city_key("PL", "Warsaw"))] == 2
-    assert counts[(D.CITY, stats.city_key("PL", "Kraków"))] == 1
+    assert counts[(D.CITY, stats.city_key("PL", "Testowo"))] == 1
     assert counts[(D.TYPE, "picket")] == 2
     assert counts[(D.TYPE, "letter")] == 1
     assert counts[(D.HASHTAG, "4august")] == 3
     assert counts[(D.HASHTAG, "4августа")] == 2
     assert counts[(D.DAY, day)] == 3
-    # Two located actions: one cell per zoom holds both at world scale.
+    # Two located actions and one without a point, at its country's centre: one cell
+    # per zoom holds all three at world scale.
     world = cells(campaign)[(0, *stats.cell(52.23, 21.01, 0))]
-    assert world == (2, round(52.23 + 52.24, 4), round(21.01 + 21.02, 4))
+    lat, lon = countries.centre("PL")
+    assert world == (3, round(52.23 + 52.24 + lat, 4), round(21.01 + 21.02 + lon, 4))
     assert {zoom for zoom, _x, _y in cells(campaign)} == set(range(stats.MAX_CELL_ZOOM + 1))
 
 
@@ -138,3 +144,7 @@ def test_cells_split_the_world_like_map_tiles():
     assert stats.cell(-89, 179.999, 0) == (3, 3)
     x, y = stats.cell(52.23, 21.01, 10)
     assert (x // stats.CELLS_PER_TILE, y // stats.CELLS_PER_TILE) == (571, 337)
+    # The cells of every zoom at once (what rebuild() uses) are the same.
+    for point in [(0, 0), (85.1, -180), (-89, 179.999), (52.23, 21.01), (-90, 180), (90, -180)]:
+        zooms = range(stats.MAX_CELL_ZOOM + 1)
+        assert stats.cells_of(*point) == [[z, *stats.cell(*point, z)] for z in zooms]

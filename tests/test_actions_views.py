@@ -10,6 +10,9 @@ from actions import services
 from actions.models import Action
 from tests.actions_helpers import encode, submit, two_colour
 
+# These tests are about what the pages show, not the K threshold (test_k_threshold.py).
+pytestmark = pytest.mark.usefixtures("every_city_named")
+
 
 def jpeg():
     buffer = io.BytesIO()
@@ -35,6 +38,7 @@ def test_the_thanks_page_explains_moderation_and_links_to_no_photo(client, campa
         "action_type": "picket",
         "city": "Hrodna",
         "country": "BY",
+        "location_precision": "city",
         "consent": "on",
     }
     response = client.post("/en/actions/submit/", form, follow=True)

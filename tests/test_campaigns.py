@@ -21,6 +21,9 @@ from tests.actions_helpers import submit
 from tests.conftest import make_image_bytes
 from tests.factories import make_article
 
+# These tests are about what the pages show, not the K threshold (test_k_threshold.py).
+pytestmark = pytest.mark.usefixtures("every_city_named")
+
 URL = "/en/campaigns/4august/"
 SVG = "{http://www.w3.org/2000/svg}"
 CHANGELIST = "/admin/actions/action/"

@@ -3,6 +3,7 @@
 from django import template
 from django.core.files.storage import default_storage
 
+from actions import gallery
 from soliday import countries
 
 register = template.Library()
@@ -33,3 +34,9 @@ def photo_srcset(action, names="thumb,display"):
 def country_name(code):
     """The country's name in the active language."""
     return countries.name(code)
+
+
+@register.filter
+def public_place(action):
+    """The action's place as public pages may name it (see actions.gallery.public_place)."""
+    return gallery.public_place(action)

@@ -24,6 +24,11 @@
     try { return count.toLocaleString(lang); } catch (e) { return String(count); }
   }
 
+  // "City, Country", or the country alone while the city is not shown (fewer than K actions).
+  function place(point) {
+    return [point.city, point.country_name].filter(Boolean).join(", ");
+  }
+
   function card(point, strings) {
     var item = el("article", "map-card");
     if (point.thumbnail) {
@@ -37,7 +42,7 @@
       item.appendChild(el("p", "map-card__no-photo", strings.noPhoto));
     }
     var title = el("p", "map-card__title");
-    var link = el("a", null, point.city + ", " + point.country_name);
+    var link = el("a", null, place(point) || point.type);
     link.href = point.url;
     title.appendChild(link);
     item.appendChild(title);
@@ -137,7 +142,7 @@
         var first = group[0];
         var many = group.length > 1;
         var inner = el("span", null, many ? formatCount(group.length) : "");
-        var title = first.city + ", " + first.country_name + (many ? " (" + group.length + ")" : ": " + first.type);
+        var title = place(first) + (many ? " (" + group.length + ")" : ": " + first.type);
         var marker = L.marker([first.lat, inView(first.lon, bounds)], {
           icon: L.divIcon({ className: "map-point" + (many ? " map-point--many" : ""), html: inner, iconSize: many ? [32, 32] : [26, 26] }),
           title: title,
