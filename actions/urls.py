@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import get_converters
 
-from actions import feeds, gallery, maps, views
+from actions import feeds, gallery, maps, receipts, views
 from soliday.converters import UnicodeSlugConverter
 
 if "uslug" not in get_converters():  # news.urls may have registered it already
@@ -13,6 +13,13 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submit/thanks/", views.thanks, name="thanks"),
     path("cities/", views.cities, name="cities"),
+    # The participant's receipt: the token is in the query string or the form, never
+    # in the path, so the access log does not record it.
+    path("receipt/", receipts.receipt, name="receipt"),
+    path("receipt/delay/", receipts.delay, name="receipt-delay"),
+    path("receipt/withdraw/", receipts.withdraw, name="receipt-withdraw"),
+    path("receipt/withdrawn/", receipts.withdrawn, name="receipt-withdrawn"),
+    path("receipt/photo/", receipts.photo, name="receipt-photo"),
     path("", gallery.gallery, name="gallery"),
     path("tag/<uslug:slug>/", gallery.tag, name="tag"),
     path("feed/campaign/<uslug:slug>/", feeds.CampaignFeed(), name="feed-campaign"),

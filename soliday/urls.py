@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("news/", include("news.urls")),
     path("actions/", include("actions.urls")),
     path("campaigns/", include("actions.campaign_urls")),
+    path("privacy/", views.privacy, name="privacy"),
 )
 
 if settings.SERVE_MEDIA:

@@ -1,10 +1,15 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from actions.faces import faces_available
 
 
 @require_GET
@@ -26,6 +31,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         *(f"Disallow: /{code}/news/search/" for code, _name in settings.LANGUAGES),
+        *(f"Disallow: /{code}/actions/receipt/" for code, _name in settings.LANGUAGES),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -35,3 +41,17 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_GET
+def privacy(request):
+    """How the portal protects participants, in plain words; the numbers are the settings'."""
+    tiles = urlsplit(settings.MAP_TILE_URL).hostname if settings.MAP_TILE_URL else ""
+    context = {
+        "faces_automatic": faces_available(),
+        "min_city_count": settings.ACTIONS_MIN_CITY_COUNT,
+        "purge_days": settings.ACTIONS_PURGE_DAYS,
+        "tile_host": (tiles or "").replace("{s}.", ""),
+        "section": "privacy",
+    }
+    return render(request, "pages/privacy.html", context)

@@ -1,0 +1,254 @@
+"""The participant's receipt: the secret link given on the thanks page (and by email).
+
+With it the participant sees what happened to their action, asks that it is not
+public before a time of their choosing, or withdraws it.
+
+The token travels in the query string (GET) or the form body (POST), never in a
+path, so the access log, which records the path only, never holds it; only its
+SHA-256 is stored. Every token that opens nothing (wrong, withdrawn, purged,
+missing) costs the same single query and gets the same 404 page.
+"""
+
+import datetime
+import functools
+import mimetypes
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, translate_url
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from actions import services
+from actions.models import Action
+from soliday import countries
+
+# The thanks page learns the token from a short-lived signed cookie set on the
+# redirect after the form: the token is never kept on the server.
+COOKIE = "soliday_receipt"
+COOKIE_SALT = "actions.receipt"
+COOKIE_MAX_AGE = 600
+# How far ahead a participant may put off publication.
+MAX_DELAY = datetime.timedelta(days=365)
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def private(view):
+    """The headers of every page that holds or takes a token, the 404 included."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+def _find(token):
+    """The action `token` opens, or None; one indexed query whatever the token."""
+    return (
+        Action.objects.with_receipt(token)
+        .exclude(status=Action.Status.WITHDRAWN)
+        .select_related("campaign")
+        .first()
+    )
+
+
+def _not_found(request):
+    """The site's own 404 page, rendered here so that it carries the headers above.
+
+    Its language links leave out the query string: the page is the same, byte for
+    byte, whatever token was tried.
+    """
+    urls = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
+    return render(request, "404.html", {"translation_urls": urls}, status=404)
+
+
+def _page_url(token):
+    return f"{reverse('actions:receipt')}?{urlencode({'token': token})}"
+
+
+# The thanks page's cookie
+
+
+def give(response, token):
+    """Hand `token` to the thanks page that `response` redirects to."""
+    response.set_signed_cookie(
+        COOKIE,
+        token,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        path=reverse("actions:thanks"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def give_decoy(response):
+    """A token that opens nothing, for a robot caught by the honeypot: it sees the
+    same thanks page as a person."""
+    return give(response, secrets.token_urlsafe(32))
+
+
+def take(request):
+    """The token waiting for the thanks page, or None."""
+    return request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+
+
+def forget(request, response):
+    """Delete the cookie once the participant's browser has shown the page.
+
+    The form's script sends the form by XHR, which follows the redirect and loads
+    the thanks page once before the browser opens it: that load keeps the cookie.
+    """
+    if request.headers.get("X-Requested-With") != "XMLHttpRequest":
+        response.delete_cookie(COOKIE, path=reverse("actions:thanks"), samesite="Strict")
+    return response
+
+
+# Forms
+
+
+class NotBeforeForm(forms.Form):
+    not_before = forms.DateTimeField(
+        label=_("Publish not before"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        error_messages={"required": _("Choose a date and a time.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.clearing:
+            # "Publish without waiting" clears the time, whatever the field holds.
+            self.data = self.data.copy()
+            self.data.pop("not_before", None)
+            self.fields["not_before"].required = False
+        now = timezone.localtime()
+        self.fields["not_before"].widget.attrs.update(
+            min=now.strftime(DATETIME_LOCAL), max=(now + MAX_DELAY).strftime(DATETIME_LOCAL)
+        )
+        self.fields["not_before"].help_text = _(
+            "Date and time in the time zone %(zone)s, e.g. after the picket has dispersed."
+        ) % {"zone": settings.TIME_ZONE}
+
+    def clean_not_before(self):
+        when = self.cleaned_data["not_before"]
+        if self.clearing:
+            return None
+        now = timezone.now()
+        if when <= now:
+            raise forms.ValidationError(_("Choose a time in the future."), code="past")
+        if when > now + MAX_DELAY:
+            raise forms.ValidationError(_("Choose a time within a year from now."), code="far")
+        return when
+
+    @property
+    def clearing(self):
+        return self.is_bound and "clear" in self.data
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my photo and what I wrote are deleted now, and this cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+# Views
+
+
+def _render(request, action, token, *, delay_form=None, withdraw_form=None):
+    delayable = action.status in services.DELAYABLE
+    context = {
+        "action": action,
+        "token": token,
+        "country_name": countries.name(action.country) if action.country else "",
+        "thumbnail": action.rendition("thumb"),
+        "delayable": delayable,
+        "delay_form": delay_form or NotBeforeForm(initial={"not_before": action.not_before}),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "time_zone": settings.TIME_ZONE,
+        "purge_days": settings.ACTIONS_PURGE_DAYS,
+        "Status": Action.Status,
+    }
+    return render(request, "actions/receipt.html", context)
+
+
+@require_GET
+@private
+def receipt(request):
+    token = request.GET.get("token", "")
+    action = _find(token)
+    if action is None:
+        return _not_found(request)
+    return _render(request, action, token)
+
+
+@require_POST
+@private
+def delay(request):
+    token = request.POST.get("token", "")
+    action = _find(token)
+    if action is None:
+        return _not_found(request)
+    form = NotBeforeForm(request.POST)
+    if action.status in services.DELAYABLE and not form.is_valid():
+        return _render(request, action, token, delay_form=form)
+    if action.status in services.DELAYABLE and services.set_not_before(
+        action, form.cleaned_data["not_before"]
+    ):
+        messages.success(request, gettext("Your choice is saved."))
+    else:
+        # Rejected meanwhile: the page now says so.
+        messages.error(request, gettext("This action can no longer be delayed."))
+    return redirect(_page_url(token))
+
+
+@require_POST
+@private
+def withdraw(request):
+    token = request.POST.get("token", "")
+    action = _find(token)
+    if action is None:
+        return _not_found(request)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _render(request, action, token, withdraw_form=form)
+    services.withdraw(action)
+    return redirect("actions:receipt-withdrawn")
+
+
+@require_GET
+@private
+def withdrawn(request):
+    return render(request, "actions/receipt_withdrawn.html")
+
+
+@require_GET
+@private
+def photo(request):
+    """The participant's own photo as it is (or will be) published: the blurred thumbnail."""
+    action = _find(request.GET.get("token", ""))
+    rendition = action.rendition("thumb") if action is not None else None
+    if rendition is None:
+        return _not_found(request)
+    storage = default_storage if action.renditions_public else services.private_storage()
+    if not storage.exists(rendition["path"]):
+        return _not_found(request)
+    content_type = mimetypes.guess_type(rendition["path"])[0] or "application/octet-stream"
+    return FileResponse(storage.open(rendition["path"], "rb"), content_type=content_type)
