@@ -19,15 +19,25 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from taggit.forms import TagField
 
-from actions import export, faces, materials, services, stats
-from actions.models import Action, ActionType, Campaign, CampaignIdea, CampaignMaterial
-from soliday import countries, files
+from actions import export, faces, location, materials, services, stats
+from actions.models import (
+    Action,
+    ActionType,
+    Campaign,
+    CampaignIdea,
+    CampaignMaterial,
+    ChecklistItem,
+    LocationPrecision,
+    Takedown,
+)
+from soliday import countries, files, publiccache
 from soliday.templatetags.soliday import media_url
 
 HASHTAG_MAX_LENGTH = 100
@@ -100,19 +110,67 @@ class CountryFilter(admin.SimpleListFilter):
 # Forms
 
 
+class FaceBoxesWidget(forms.Textarea):
+    """The boxes as text (the source of truth, and all there is without JavaScript),
+    which face_boxes.js turns into a drawing tool over the unblurred photo."""
+
+    class Media:
+        js = ["js/face_boxes.js"]
+        css = {"all": ["css/admin_faces.css"]}
+
+    def __init__(self, *, photo_url, size):
+        super().__init__(attrs={"rows": 5, "cols": 30, "spellcheck": "false"})
+        self.photo_url, self.size = photo_url, size
+
+    def get_context(self, name, value, attrs):
+        width, height = self.size
+        strings = {
+            "tool": gettext("Face boxes on the unblurred photo"),
+            "hint": gettext(
+                "Drag on the photo to add a box. Select a box to remove it (Delete key) or "
+                "to move it with the arrow keys (with Shift: resize it)."
+            ),
+            "canvas": gettext("The unblurred photo with the boxes that will be blurred."),
+            "add": gettext("Add a box"),
+            "remove": gettext("Remove the selected box"),
+            "box": gettext("Box %(number)s: x %(x)s, y %(y)s, %(width)s × %(height)s"),
+            "added": gettext("Box added."),
+            "removed": gettext("Box removed."),
+            "none": gettext("No box: nothing will be blurred."),
+            "failed": gettext("The photo could not be loaded: edit the boxes as numbers."),
+        }
+        attrs = {
+            **(attrs or {}),
+            "data-face-boxes": "",
+            "data-photo-url": self.photo_url,
+            "data-photo-width": width,
+            "data-photo-height": height,
+            **{f"data-text-{key}": text for key, text in strings.items()},
+        }
+        return super().get_context(name, value, attrs)
+
+
 class ActionAdminForm(forms.ModelForm):
-    country = forms.ChoiceField(label=_("country"), choices=countries.choices)
-    latitude = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90, required=False)
-    longitude = forms.FloatField(
-        label=_("longitude"), min_value=-180, max_value=180, required=False
+    country = forms.ChoiceField(label=capfirst(_("country")), choices=countries.choices)
+    latitude = forms.FloatField(
+        label=capfirst(_("latitude")), min_value=-90, max_value=90, required=False
     )
-    hashtags = HashtagField(label=_("hashtags"), required=False)
+    longitude = forms.FloatField(
+        label=capfirst(_("longitude")), min_value=-180, max_value=180, required=False
+    )
+    hashtags = HashtagField(label=capfirst(_("hashtags")), required=False)
     # Present only while the unblurred master exists (services.face_boxes_editable).
-    blur_boxes = forms.CharField(
-        label=_("Faces to blur"),
+    blur_boxes = forms.CharField(label=_("Faces to blur"), required=False, strip=False)
+    # Present only while the action waits for a decision.
+    checklist = forms.MultipleChoiceField(
+        label=_("Checklist"),
+        choices=ChecklistItem.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 30, "spellcheck": "false"}),
+        help_text=_(
+            "Tick what you have checked in the photo. Approving a photo needs every tick; "
+            "the ticks are recorded with the decision."
+        ),
     )
 
     class Meta:
@@ -124,20 +182,71 @@ class ActionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.status != Action.Status.PENDING:
+            del self.fields["checklist"]
+        self._limit_location_to_precision()
         if not services.face_boxes_editable(self.instance):
             del self.fields["blur_boxes"]
             return
         field = self.fields["blur_boxes"]
+        size = (self.instance.photo_width, self.instance.photo_height)
+        field.widget = FaceBoxesWidget(
+            photo_url=reverse("admin:actions_action_photo", args=[self.instance.pk, "master"]),
+            size=size,
+        )
         field.initial = boxes_as_text(self.instance.face_boxes)
         field.help_text = _(
             "One box a line: x, y, width, height, in pixels of the unblurred photo "
             "(%(width)d × %(height)d; open it from the preview). Add a line to blur a face "
             "that was missed; remove one to leave it sharp. Saving makes the images again."
-        ) % {"width": self.instance.photo_width, "height": self.instance.photo_height}
+        ) % {"width": size[0], "height": size[1]}
+
+    def _limit_location_to_precision(self):
+        """A moderator cannot add precision the participant did not give: the fields
+        beyond their choice are shown but not editable (location.coarsen empties them)."""
+        precision = self.instance.location_precision
+        editable = {"latitude", "longitude", "city", "country"}
+        if precision not in location.WITH_POINT:
+            editable -= {"latitude", "longitude"}
+        if precision not in location.WITH_CITY:
+            editable -= {"city"}
+        if precision not in location.WITH_COUNTRY:
+            editable -= {"country"}
+            self.fields["country"].required = False
+        for name in {"latitude", "longitude", "city", "country"} - editable:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("The participant chose to give: %(precision)s") % {
+                "precision": LocationPrecision(precision).label
+            }
 
     def clean_blur_boxes(self):
         size = (self.instance.photo_width, self.instance.photo_height)
         return parse_boxes(self.cleaned_data["blur_boxes"], size)
+
+    def clean(self):
+        cleaned = super().clean()
+        place_fields = ("latitude", "longitude", "city", "country")
+        if any(name in self.changed_data for name in place_fields) and not any(
+            name in self.errors for name in place_fields
+        ):
+            try:
+                place = location.coarsen(
+                    self.instance.location_precision,
+                    **{name: cleaned.get(name) for name in place_fields},
+                )
+            except ValueError:
+                self.add_error(
+                    "longitude", _("Give both the latitude and the longitude, or neither.")
+                )
+            else:
+                # Never more precise than the participant's choice, as on the form.
+                cleaned.update(
+                    latitude=place.latitude,
+                    longitude=place.longitude,
+                    city=place.city,
+                    country=place.country,
+                )
+        return cleaned
 
     def face_boxes_changed(self):
         """Whether the moderator's boxes differ from the stored ones (scores aside)."""
@@ -148,6 +257,12 @@ class ActionAdminForm(forms.ModelForm):
         edges = [(b.x, b.y, b.width, b.height) for b in self.cleaned_data["blur_boxes"]]
         stored = [(b["x"], b["y"], b["width"], b["height"]) for b in self.instance.face_boxes]
         return edges != stored
+
+
+def checklist_of(data):
+    """The ticks sent (ChecklistItem values), in the checklist's order, each once."""
+    sent = set(data.getlist("checklist"))
+    return [value for value in ChecklistItem.values if value in sent]
 
 
 def boxes_as_text(boxes):
@@ -195,6 +310,13 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Sent to the participant if they left an email address."),
     )
+    checklist = forms.MultipleChoiceField(
+        label=_("Checklist"),
+        choices=ChecklistItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What you have checked in the photo, recorded with the decision."),
+    )
 
 
 class CampaignAdminForm(forms.ModelForm):
@@ -219,6 +341,82 @@ class CampaignAdminForm(forms.ModelForm):
         ]  # fmt: skip
 
 
+def _countries_or_any():
+    return [("", _("Any country")), *countries.choices()]
+
+
+class TakedownForm(forms.ModelForm):
+    """A takedown's criteria (each one given must match) and its reason."""
+
+    country = forms.ChoiceField(
+        label=capfirst(_("country")), choices=_countries_or_any, required=False
+    )
+    hashtag = forms.CharField(
+        label=capfirst(_("hashtag")),
+        max_length=HASHTAG_MAX_LENGTH + 1,  # and a "#"
+        required=False,
+        help_text=_("With or without #. Empty: any hashtag."),
+    )
+
+    class Meta:
+        model = Takedown
+        fields = ["campaign", "country", "city", "hashtag", "reason"]
+        help_texts = {
+            "campaign": _("Empty: every campaign."),
+            "city": _("Empty: every city. Upper and lower case are the same."),
+            "reason": _(
+                "Why, for the record: for instance, arrests after the picket in this city."
+            ),
+        }
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        criteria = services.takedown_criteria(
+            **{name: cleaned.get(name) for name in ("campaign", "country", "city", "hashtag")}
+        )
+        cleaned.update(criteria)
+        if not any(criteria.values()) and not self.errors:
+            # Beside the first criterion (which also skips the model's own constraint check,
+            # whose message says the same less clearly).
+            self.add_error(
+                "campaign",
+                _("Give at least one criterion: a campaign, a country, a city or a hashtag."),
+            )
+        return cleaned
+
+    def criteria(self):
+        return {
+            name: self.cleaned_data[name] for name in ("campaign", "country", "city", "hashtag")
+        }
+
+
+def common_criteria(queryset):
+    """The campaign, country and city that all the selected actions share, if any."""
+    queryset = queryset.order_by()  # DISTINCT over the values only
+    initial = {}
+    campaigns = list(queryset.values_list("campaign", flat=True).distinct()[:2])
+    if len(campaigns) == 1:
+        initial["campaign"] = campaigns[0]
+    codes = list(queryset.values_list("country", flat=True).distinct()[:2])
+    if len(codes) == 1 and codes[0]:
+        initial["country"] = codes[0]
+        cities = list(queryset.values_list("city", flat=True).distinct()[:10])
+        # A takedown's city matches whatever the case: "Minsk" and "minsk" are one city.
+        if cities[0] and len({city.casefold() for city in cities}) == 1:
+            initial["city"] = cities[0]
+    return initial
+
+
+def report_takedown(model_admin, request, takedown):
+    message = ngettext(
+        "Takedown made: %(count)d action is hidden.",
+        "Takedown made: %(count)d actions are hidden.",
+        takedown.hidden_count,
+    )
+    model_admin.message_user(request, message % {"count": takedown.hidden_count}, messages.SUCCESS)
+
+
 # Actions
 
 
@@ -233,13 +431,21 @@ class ActionAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
     list_filter = [
         StatusFilter, "campaign", CountryFilter, "action_type", "submitted_at", "photo_status",
+        ("takedown", admin.RelatedOnlyFieldListFilter),
     ]  # fmt: skip
     search_fields = ["city", "caption", "hashtags__name"]
     search_help_text = _("City, caption or hashtag.")
     # The moderation queue: oldest first.
     ordering = ["submitted_at", "id"]
     list_per_page = 50
-    actions = ["approve_selected", "reject_selected", "retry_processing"]
+    actions = ["approve_selected", "reject_selected", "retry_processing", "emergency_takedown"]
+
+    # The model's checklist is recorded by services.approve()/reject(), never saved from
+    # the form: the form field of that name (ActionAdminForm) only carries the ticks.
+    exclude = ["checklist"]
+
+    class Media:
+        css = {"all": ["css/admin_actions.css"]}
 
     def view_on_site(self, obj):
         # Only an approved action has a public page; for the others the link would 404.
@@ -248,7 +454,8 @@ class ActionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "photo_preview", "status", "photo_status", "processing", "email", "language",
         "consent", "submitted_at", "moderated_at", "moderated_by", "rejection_reason",
-        "face_summary",
+        "face_summary", "location_precision", "not_before", "withdrawn_at", "takedown",
+        "recorded_checklist",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["photo_preview", "status", "photo_status", "processing"]}),
@@ -258,6 +465,7 @@ class ActionAdmin(admin.ModelAdmin):
                 "fields": [
                     "campaign",
                     "action_type",
+                    "location_precision",
                     "city",
                     "country",
                     "latitude",
@@ -265,24 +473,51 @@ class ActionAdmin(admin.ModelAdmin):
                     "hashtags",
                 ],
             },
-        ),
+        ),  # fmt: skip
         (_("Text"), {"fields": ["caption", "alt_text", "display_name", "featured"]}),
         (
             _("Participant (never public)"),
-            {"fields": ["email", "language", "consent", "submitted_at"]},
+            {"fields": ["email", "language", "consent", "submitted_at", "not_before"]},
         ),
-        (_("Decision"), {"fields": ["moderated_at", "moderated_by", "rejection_reason"]}),
+        (
+            _("Decision"),
+            {
+                "fields": [
+                    "moderated_at",
+                    "moderated_by",
+                    "rejection_reason",
+                    "recorded_checklist",
+                    "takedown",
+                    "withdrawn_at",
+                ],
+            },
+        ),  # fmt: skip
     ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or obj.photo_status == Action.PhotoStatus.NONE:
+        if obj is None:
             return fieldsets
-        fields = ["face_summary"]
-        # The same condition as ActionAdminForm's, on the same object.
-        if services.face_boxes_editable(obj) and self.has_change_permission(request, obj):
-            fields.append("blur_boxes")
-        return [fieldsets[0], (_("Faces"), {"fields": fields}), *fieldsets[1:]]
+        extra = []
+        # The same conditions as ActionAdminForm's, on the same object.
+        can_change = self.has_change_permission(request, obj)
+        if obj.photo_status != Action.PhotoStatus.NONE:
+            fields = ["face_summary"]
+            if services.face_boxes_editable(obj) and can_change:
+                fields.append("blur_boxes")
+            extra.append((_("Faces"), {"fields": fields}))
+        if obj.status == Action.Status.PENDING and can_change:
+            extra.append((_("Before deciding"), {"fields": ["checklist"]}))
+        return [fieldsets[0], *extra, *fieldsets[1:]]
+
+    def has_change_permission(self, request, obj=None):
+        # A withdrawn action is the participant's decision, and its personal data is gone.
+        if obj is not None and obj.status == Action.Status.WITHDRAWN:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_takedown_permission(self, request):
+        return request.user.has_perm("actions.add_takedown")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("hashtags")
@@ -374,6 +609,15 @@ class ActionAdmin(admin.ModelAdmin):
         ) % {"count": count}
         return f"{choice} {blurred}"
 
+    @admin.display(description=_("checklist"))
+    def recorded_checklist(self, obj):
+        if not obj.checklist:
+            return "—"
+        labels = [(ChecklistItem(item).label,) for item in obj.checklist if item in ChecklistItem]
+        return format_html(
+            '<ul class="recorded-checklist">{}</ul>', format_html_join("", "<li>{}</li>", labels)
+        )
+
     @admin.display(description=_("processing"))
     def processing(self, obj):
         if obj.photo_status == Action.PhotoStatus.NONE:
@@ -445,7 +689,10 @@ class ActionAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, action):
             raise PermissionDenied
-        form = RejectForm(request.POST if request.method == "POST" else None)
+        form = RejectForm(
+            request.POST if request.method == "POST" else None,
+            initial={"checklist": checklist_of(request.GET)},
+        )
         if form.is_valid():
             seen = request.POST.get("status_seen")
             with files.delete_files_on_error():
@@ -453,7 +700,10 @@ class ActionAdmin(admin.ModelAdmin):
                     [action],
                     request.user,
                     form.cleaned_data["reason"],
-                    reconsider=seen == Action.Status.APPROVED,
+                    # Unpublish only what the moderator saw decided (not a pending one
+                    # approved meanwhile by someone else).
+                    reconsider=seen in services.DECIDED_VISIBLE,
+                    checklist=checklist_of(request.POST),
                 )
             self.report(request, outcome, approved=False)
             return HttpResponseRedirect(reverse("admin:actions_action_changelist"))
@@ -475,15 +725,22 @@ class ActionAdmin(admin.ModelAdmin):
         if "_approve" in request.POST:
             seen = request.POST.get("_status_seen")
             outcome = services.approve(
-                [obj], request.user, reconsider=seen == Action.Status.REJECTED
+                [obj],
+                request.user,
+                reconsider=seen == Action.Status.REJECTED,
+                checklist=checklist_of(request.POST),
             )
             self.report(request, outcome, approved=True)
             if outcome.decided:
                 return self.response_post_save_change(request, obj)
             return HttpResponseRedirect(request.path)
         if "_reject" in request.POST:
-            # The edits are saved; the reason is asked on the next page.
-            return HttpResponseRedirect(reverse("admin:actions_action_reject", args=[obj.pk]))
+            # The edits are saved; the reason is asked on the next page, with the ticks.
+            url = reverse("admin:actions_action_reject", args=[obj.pk])
+            ticks = checklist_of(request.POST)
+            if ticks:
+                url += "?" + urlencode({"checklist": ticks}, doseq=True)
+            return HttpResponseRedirect(url)
         return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -502,6 +759,8 @@ class ActionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # A moderator's fix to a public action (city, hashtags, place) changes the results.
         stats.recount(form.instance)
+        if form.instance.status == Action.Status.APPROVED:
+            publiccache.bump_on_commit()
 
     def delete_model(self, request, obj):
         services.delete_action(obj)
@@ -514,13 +773,32 @@ class ActionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected actions"), permissions=["change"])
     def approve_selected(self, request, queryset):
+        # The checklist lives on each action's page; a bulk approval records none, and
+        # the moderator is reminded how many photos went without it.
+        with_photo = queryset.filter(
+            status=Action.Status.PENDING, photo_status=Action.PhotoStatus.READY
+        ).count()
         self.report(request, services.approve(queryset, request.user), approved=True)
+        if with_photo:
+            message = ngettext(
+                "%(count)d photo was approved without the checklist: it is recorded as "
+                "not checked.",
+                "%(count)d photos were approved without the checklist: they are recorded as "
+                "not checked.",
+                with_photo,
+            )
+            self.message_user(request, message % {"count": with_photo}, messages.WARNING)
 
     @admin.action(description=_("Reject selected actions…"), permissions=["change"])
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            outcome = services.reject(queryset, request.user, form.cleaned_data["reason"])
+            outcome = services.reject(
+                queryset,
+                request.user,
+                form.cleaned_data["reason"],
+                checklist=form.cleaned_data["checklist"],
+            )
             self.report(request, outcome, approved=False)
             return None
         return self.render_reject_page(
@@ -546,6 +824,36 @@ class ActionAdmin(admin.ModelAdmin):
             messages.SUCCESS if count else messages.WARNING,
         )
 
+    @admin.action(
+        description=_("Emergency takedown of actions like these…"), permissions=["takedown"]
+    )
+    def emergency_takedown(self, request, queryset):
+        """Hide every approved action matching criteria prefilled from the selection."""
+        form = TakedownForm(
+            request.POST if "apply" in request.POST else None,
+            initial=common_criteria(queryset),
+        )
+        if form.is_valid():
+            takedown = services.take_down(
+                **form.criteria(), reason=form.cleaned_data["reason"], user=request.user
+            )
+            report_takedown(self, request, takedown)
+            return HttpResponseRedirect(
+                reverse("admin:actions_takedown_change", args=[takedown.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Emergency takedown"),
+            "opts": self.opts,
+            "form": form,
+            "selected_actions": list(queryset.select_related("campaign")[:20]),
+            "selected_count": queryset.count(),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/actions/action/takedown.html", context)
+
     def report(self, request, outcome, *, approved):
         """Tell the moderator what a decision did, one message per kind of result."""
         count = len(outcome.decided)
@@ -562,12 +870,23 @@ class ActionAdmin(admin.ModelAdmin):
                 count,
             )
             self.message_user(request, message % {"count": count}, messages.WARNING)
-        if count := len(outcome.photo_not_ready):
+        deleted = [
+            a for a in outcome.photo_not_ready if a.photo_status == Action.PhotoStatus.REMOVED
+        ]
+        if count := len(outcome.photo_not_ready) - len(deleted):
             message = ngettext(
                 "%(count)d action was not approved: its photo is still being processed "
                 "or processing failed.",
                 "%(count)d actions were not approved: their photos are still being "
                 "processed or processing failed.",
+                count,
+            )
+            self.message_user(request, message % {"count": count}, messages.WARNING)
+        if count := len(deleted):
+            message = ngettext(
+                "%(count)d action was not approved: its photo was deleted when it was rejected.",
+                "%(count)d actions were not approved: their photos were deleted when they "
+                "were rejected.",
                 count,
             )
             self.message_user(request, message % {"count": count}, messages.WARNING)
@@ -655,3 +974,226 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export approved actions as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         return export.csv_response(list(queryset.order_by("slug")))
+
+
+# Emergency takedowns
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for lifting"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("For the record: for instance, the danger is over."),
+    )
+
+
+class TakedownStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Active")), ("lifted", _("Lifted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.active()
+        if self.value() == "lifted":
+            return queryset.filter(lifted_at__isnull=False)
+        return queryset
+
+
+@admin.register(Takedown)
+class TakedownAdmin(admin.ModelAdmin):
+    """Made through services.take_down() (here, from the actions list, or by the command),
+    never edited or deleted: the record of who hid what, when and why, until lifted."""
+
+    form = TakedownForm
+    list_display = [
+        "criteria", "short_reason", "created_at", "created_by", "state", "lifted_at",
+        "lifted_by", "hidden_actions",
+    ]  # fmt: skip
+    list_select_related = ["campaign", "created_by", "lifted_by"]
+    list_filter = [TakedownStateFilter, "created_at"]
+    search_fields = ["city", "hashtag", "reason", "lift_reason"]
+    actions = ["lift_selected"]
+    readonly_fields = [
+        "campaign", "country", "city", "hashtag", "reason", "created_at", "created_by",
+        "hidden_actions", "state", "lifted_at", "lifted_by", "lift_reason",
+    ]  # fmt: skip
+    fieldsets = [
+        (
+            _("Hidden: every approved action matching"),
+            {"fields": ["campaign", "country", "city", "hashtag"]},
+        ),
+        (None, {"fields": ["reason", "created_at", "created_by", "hidden_actions"]}),
+        (_("Lifting"), {"fields": ["state", "lifted_at", "lifted_by", "lift_reason"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["campaign", "country", "city", "hashtag", "reason"]})]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Nothing of a takedown is edited: its page is a record (lifting has its own page).
+        return False if obj is not None else super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_lift_permission(self, request, obj=None):
+        return request.user.has_perm("actions.change_takedown")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/lift/",
+                self.admin_site.admin_view(self.lift_view),
+                name="actions_takedown_lift",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Columns
+
+    @admin.display(description=_("criteria"))
+    def criteria(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, obj):
+        return Truncator(obj.reason).chars(80)
+
+    @admin.display(description=_("state"), boolean=False, ordering="lifted_at")
+    def state(self, obj):
+        return _("Active") if obj.is_active else _("Lifted")
+
+    @admin.display(description=_("actions hidden"), ordering="hidden_count")
+    def hidden_actions(self, obj):
+        url = (
+            reverse("admin:actions_action_changelist")
+            + "?"
+            + urlencode({"status": "all", "takedown__id__exact": obj.pk})
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.hidden_count)
+
+    # Making one: through the service, never a plain save.
+
+    def save_form(self, request, form, change):
+        if change:
+            raise PermissionDenied
+        return services.take_down(
+            **form.criteria(), reason=form.cleaned_data["reason"], user=request.user
+        )
+
+    def save_model(self, request, obj, form, change):
+        """services.take_down() saved it (and logged it) in save_form()."""
+
+    def save_related(self, request, form, formsets, change):
+        """A takedown has no related objects to save."""
+
+    def log_addition(self, request, obj, message):
+        """services.take_down() writes the history entry, with the reason."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        report_takedown(self, request, obj)
+        return HttpResponseRedirect(reverse("admin:actions_takedown_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_lift": self.has_lift_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Lifting
+
+    def lift_view(self, request, object_id):
+        takedown = self.get_object(request, unquote(object_id))
+        if takedown is None:
+            raise Http404
+        if not self.has_lift_permission(request, takedown):
+            raise PermissionDenied
+        form = LiftForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            self.lift(request, [takedown], form.cleaned_data["reason"])
+            return HttpResponseRedirect(
+                reverse("admin:actions_takedown_change", args=[takedown.pk])
+            )
+        return self.render_lift_page(request, [takedown], form)
+
+    @admin.action(description=_("Lift selected takedowns…"), permissions=["lift"])
+    def lift_selected(self, request, queryset):
+        form = LiftForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self.lift(request, list(queryset), form.cleaned_data["reason"])
+            return None
+        return self.render_lift_page(
+            request,
+            list(queryset),
+            form,
+            bulk=True,
+            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            select_across=request.POST.get("select_across", "0"),
+        )
+
+    def render_lift_page(self, request, takedowns, form, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Lift takedowns"),
+            "opts": self.opts,
+            "takedowns": takedowns,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "form": form,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/actions/takedown/lift.html", context)
+
+    def lift(self, request, takedowns, reason):
+        """Lift each takedown and tell the moderator what came back and what stays hidden."""
+        released = elsewhere = failed = already = 0
+        for takedown in takedowns:
+            hidden = takedown.actions.filter(status=Action.Status.HIDDEN)
+            before = hidden.count()
+            if not takedown.is_active:
+                already += 1
+            count = services.lift_takedown(takedown, user=request.user, reason=reason)
+            # What another active takedown matches is held back under that one; what is
+            # still under this one could not be released (a storage error).
+            left = hidden.count()
+            released, failed = released + count, failed + left
+            elsewhere += before - count - left
+        lifted = len(takedowns) - already
+        summary = ngettext("%(count)d takedown lifted.", "%(count)d takedowns lifted.", lifted) % {
+            "count": lifted
+        }
+        summary += " " + ngettext(
+            "%(count)d action is public again (or waits for its publication time).",
+            "%(count)d actions are public again (or wait for their publication time).",
+            released,
+        ) % {"count": released}
+        self.message_user(request, summary, messages.SUCCESS if lifted else messages.WARNING)
+        if already:
+            message = ngettext(
+                "%(count)d takedown had already been lifted.",
+                "%(count)d takedowns had already been lifted.",
+                already,
+            )
+            self.message_user(request, message % {"count": already}, messages.WARNING)
+        if elsewhere:
+            message = ngettext(
+                "%(count)d action stays hidden: another active takedown matches it.",
+                "%(count)d actions stay hidden: another active takedown matches them.",
+                elsewhere,
+            )
+            self.message_user(request, message % {"count": elsewhere}, messages.WARNING)
+        if failed:
+            message = ngettext(
+                "%(count)d action could not be released because of a storage error; lift again.",
+                "%(count)d actions could not be released because of a storage error; lift again.",
+                failed,
+            )
+            self.message_user(request, message % {"count": failed}, messages.ERROR)

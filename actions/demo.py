@@ -12,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from actions import materials, services
-from actions.models import Action, ActionType, Campaign, CampaignIdea, CampaignMaterial
+from actions.models import (
+    Action,
+    ActionType,
+    Campaign,
+    CampaignIdea,
+    CampaignMaterial,
+    LocationPrecision,
+)
 from soliday.demo_images import picture_upload
 
 CAMPAIGN = {
@@ -48,6 +55,8 @@ ACTION_TYPES = [
     ActionType.STREET_RENAMING,
     ActionType.RALLY,
 ]
+
+DEMO_PRECISIONS = (LocationPrecision.EXACT, LocationPrecision.KM, LocationPrecision.CITY)
 
 # city, country, latitude, longitude, type, language, caption, photo ("landscape",
 # "portrait" or None for an action without a photo)
@@ -208,6 +217,11 @@ APPROVED = [
         "Postcards for a prisoner's birthday.",
         None,
     ),
+    # A third action each in Vilnius, Warsaw and Berlin: public pages name a city only
+    # from ACTIONS_MIN_CITY_COUNT (3) actions on; the other cities count under their country.
+    ("Vilnius", "LT", 54.6872, 25.2797, "petition", "en", "Signatures for a petition.", None),
+    ("Warsaw", "PL", 52.2297, 21.0122, "picket", "be", "Пікет ля амбасады.", None),
+    ("Berlin", "DE", 52.5200, 13.4050, "letter", "ru", "Открытки к Новому году.", None),
 ]
 PENDING = [
     (
@@ -455,6 +469,8 @@ def load(stdout=None):
         action = services.submit_action(
             campaign=campaign,
             action_type=action_type,
+            # Participants choose differently: the demo shows a point, a 1 km square, a city.
+            location_precision=DEMO_PRECISIONS[number % len(DEMO_PRECISIONS)],
             city=city,
             country=country,
             latitude=latitude,

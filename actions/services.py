@@ -13,25 +13,39 @@ Where files live:
 """
 
 import logging
+import secrets
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage, storages
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from PIL import Image
 
-from actions import faces, photos, stats
-from actions.models import Action, ChecklistItem, Takedown
-from soliday import files, images
+from actions import faces, location, photos, stats, uploads
+from actions.models import (
+    Action,
+    Campaign,
+    ChecklistItem,
+    LocationPrecision,
+    TaggedAction,
+    Takedown,
+    receipt_hash,
+)
+from soliday import files, images, publiccache
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +90,26 @@ def submit_action(
     upload,
     language,
     blur_faces=True,
+    location_precision=LocationPrecision.CITY,
 ):
     """Store a participant's action, pending moderation, and queue its photo.
 
-    `upload` has been validated by the form (or is None). Its bytes go to private
-    storage under a random name until the task has made a clean copy. Nothing
+    `upload` has been validated by the form (or is None). What goes to private
+    storage, under a random name until the task has made a clean copy, is a copy
+    without metadata (uploads.without_metadata: no EXIF GPS). The place is kept
+    only as precisely as `location_precision` allows (location.coarsen). Nothing
     about the request (address, user agent) is stored. A storage failure raises
     and leaves neither a row nor a file.
+
+    The returned action carries `receipt_token`, the participant's secret link
+    (only its hash is saved): give it to them once, never store or log it.
     """
+    token = secrets.token_urlsafe(32)
+    place = location.coarsen(
+        location_precision, latitude=latitude, longitude=longitude, city=city, country=country
+    )
+    if upload is not None:
+        upload = uploads.without_metadata(upload)
     with consistent_files():
         incoming = ""
         if upload is not None:
@@ -93,10 +119,11 @@ def submit_action(
         action = Action.objects.create(
             campaign=campaign,
             action_type=action_type,
-            city=city,
-            country=country,
-            latitude=latitude,
-            longitude=longitude,
+            location_precision=location_precision,
+            city=place.city,
+            country=place.country,
+            latitude=place.latitude,
+            longitude=place.longitude,
             caption=caption,
             alt_text=alt_text,
             display_name=display_name,
@@ -107,11 +134,13 @@ def submit_action(
             photo_status=Action.PhotoStatus.QUEUED if incoming else Action.PhotoStatus.NONE,
             upload=incoming,
             blur_faces=blur_faces,
+            receipt_hash=receipt_hash(token),
         )
         if hashtags:
             action.hashtags.set(list(hashtags))
         if incoming:
             _enqueue_on_commit(action.pk)
+    action.receipt_token = token
     return action
 
 
@@ -322,7 +351,7 @@ def approve(actions, moderator, *, reconsider=False, checklist=()):
         action.checklist = list(checklist)
         _stamp(action, moderator)
         release(action)
-        _log(moderator, action, gettext("Approved.") + _checklist_note(checklist))
+        _log(moderator, action, gettext("Approved.") + _checklist_note(checklist, approving=True))
         return True
 
     return _decide(actions, allowed, decide, failure="Could not publish the photo of action %s")
@@ -364,9 +393,9 @@ NOT_PUBLISHABLE = (
 DECIDED_VISIBLE = {Action.Status.APPROVED, Action.Status.SCHEDULED, Action.Status.HIDDEN}
 
 
-def _checklist_note(checklist):
+def _checklist_note(checklist, *, approving=False):
     if not checklist:
-        return ""
+        return " " + gettext("Checklist not filled in.") if approving else ""
     labels = [str(ChecklistItem(item).label) for item in checklist]
     return " " + gettext("Checked: %(items)s.") % {"items": "; ".join(labels)}
 
@@ -381,6 +410,9 @@ def release(action):
     Held back while an active takedown matches it (HIDDEN), or until the
     participant's "not before" time (SCHEDULED; publish_due() releases it then).
     """
+    # The campaign's row lock, also taken by take_down(): a takedown made meanwhile
+    # either is seen here or sees this action approved.
+    _lock_campaigns(Campaign.objects.filter(pk=action.campaign_id))
     takedown = Takedown.objects.matching(action).first()
     if takedown is not None:
         action.takedown = takedown
@@ -395,11 +427,14 @@ def release(action):
         action.takedown = None
         action.published_at = timezone.now()
         stats.publish(action)
+        publiccache.bump_on_commit()
     _save(action)
 
 
 def conceal(action, status):
     """Take `action` off every public page and count, and give it `status` (not saved)."""
+    if action.status == Action.Status.APPROVED:
+        publiccache.bump_on_commit()
     if action.renditions_public:
         _move_renditions(action, default_storage, private_storage(), public=False)
     action.status = status
@@ -539,6 +574,351 @@ def _pks(actions):
     return sorted(getattr(action, "pk", action) for action in actions)
 
 
+# Receipts: what the participant does with the secret link of the thanks page.
+# The views find the action by its token's hash (Action.objects.with_receipt).
+
+# While the participant may still choose when the action goes public.
+DELAYABLE = {Action.Status.PENDING} | DECIDED_VISIBLE
+
+# What a withdrawal erases at once: everything the participant wrote or that could
+# point to them. The row keeps its campaign, type, status and dates until purge().
+WITHDRAWN_BLANK = {
+    "email": "",
+    "display_name": "",
+    "caption": "",
+    "alt_text": "",
+    "city": "",
+    "country": "",
+    "latitude": None,
+    "longitude": None,
+    "public_latitude": None,
+    "public_longitude": None,
+    "city_shown": False,
+    "location_precision": LocationPrecision.NONE,
+    "not_before": None,
+    "receipt_hash": None,
+    "rejection_reason": "",
+    "featured": False,
+    "takedown": None,
+    "processing_error": "",
+    "photo_width": None,
+    "photo_height": None,
+    "faces_detected": None,
+}
+
+
+def set_not_before(action, when):
+    """Keep `action` off public pages until `when` (an aware datetime; None: no delay).
+
+    A public action given a future time leaves every public page and count and waits
+    as SCHEDULED; a scheduled one whose time is cleared or past is released at once.
+    Pending and hidden actions keep the time for their approval or the lifting of
+    the takedown. Returns False, changing nothing, once the action is rejected or
+    withdrawn.
+    """
+    with consistent_files():
+        locked = Action.objects.select_for_update().filter(pk=action.pk).first()
+        if locked is None or locked.status not in DELAYABLE:
+            return False
+        locked.not_before = when
+        locked.save(update_fields=["not_before"])
+        later = when is not None and when > timezone.now()
+        if locked.status == Action.Status.APPROVED and later:
+            conceal(locked, Action.Status.SCHEDULED)
+            _schedule_on_commit(locked)
+            _save(locked)
+        elif locked.status == Action.Status.SCHEDULED:
+            if later:
+                _schedule_on_commit(locked)
+            else:
+                release(locked)
+    action.not_before, action.status = locked.not_before, locked.status
+    return True
+
+
+def withdraw(action):
+    """The participant takes their action back, at once and for good.
+
+    It leaves every public page and count, its files are deleted on commit, its
+    personal data and hashtags are erased now, and the receipt stops opening it
+    (the hash is cleared: the link gets the same 404 as an unknown one). purge()
+    deletes the rest later. Returns False when it was already withdrawn.
+    """
+    with consistent_files():
+        locked = Action.objects.select_for_update().filter(pk=action.pk).first()
+        if locked is None or locked.status == Action.Status.WITHDRAWN:
+            return False
+        remove_photo(locked)  # first: public renditions are deleted, not moved back
+        conceal(locked, Action.Status.WITHDRAWN)
+        for name, value in WITHDRAWN_BLANK.items():
+            setattr(locked, name, value)
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=sorted({*DECISION_FIELDS, *WITHDRAWN_BLANK, "withdrawn_at"}))
+        locked.hashtags.clear()
+        # The admin's history names the action by its str(), which held the city.
+        _log_entries(locked.pk).update(object_repr=f"#{locked.pk}")
+    action.status, action.receipt_hash = locked.status, None
+    return True
+
+
+def _log_entries(pk):
+    content_type = ContentType.objects.get_for_model(Action)
+    return LogEntry.objects.filter(content_type=content_type, object_id=str(pk))
+
+
+def receipt_url(token):
+    """The participant's secret link, absolute, in the active language.
+
+    The token is in the query string, which the access log does not record.
+    """
+    return f"{settings.SITE_URL}{reverse('actions:receipt')}?{urlencode({'token': token})}"
+
+
+# Purging
+
+
+def purge(days, *, now=None):
+    """Delete the rejected and withdrawn actions decided more than `days` days ago.
+
+    Each goes with its remaining files, its hashtags and its admin history.
+    Idempotent; returns how many were deleted, by status.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    rejected, withdrawn = Action.Status.REJECTED, Action.Status.WITHDRAWN
+    stale = (
+        Q(status=rejected, moderated_at__lt=cutoff)
+        | Q(status=rejected, moderated_at__isnull=True, submitted_at__lt=cutoff)
+        | Q(status=withdrawn, withdrawn_at__lt=cutoff)
+        | Q(status=withdrawn, withdrawn_at__isnull=True, submitted_at__lt=cutoff)
+    )
+    deleted = {rejected: 0, withdrawn: 0}
+    for pk in list(Action.objects.filter(stale).order_by("pk").values_list("pk", flat=True)):
+        with consistent_files():
+            # Locked and checked again: a moderator may have reconsidered it meanwhile.
+            action = Action.objects.select_for_update().filter(stale, pk=pk).first()
+            if action is None:
+                continue
+            _log_entries(pk).delete()
+            delete_action(action)
+        deleted[action.status] += 1
+    return deleted
+
+
+# Emergency takedown: hide every approved action matching a campaign, a country, a
+# city or a hashtag at once (a city became dangerous), and bring them back later.
+
+# Actions moved out of public storage per background task after a takedown.
+HIDE_BATCH = 200
+# Rows written per statement when thousands of actions are hidden.
+TAKEDOWN_CHUNK = 500
+
+
+class TakedownError(ValueError):
+    """A takedown that cannot be made or lifted as asked; the message says why."""
+
+
+def takedown_criteria(*, campaign=None, country="", city="", hashtag=""):
+    """The criteria as a Takedown stores them and as actions store those values."""
+    hashtag = unicodedata.normalize("NFKC", hashtag or "").strip().lstrip("#").strip().lower()
+    return {
+        "campaign": campaign,
+        "country": (country or "").strip().upper(),
+        "city": " ".join((city or "").split()),
+        "hashtag": hashtag,
+    }
+
+
+def matching_actions(*, campaign=None, country="", city="", hashtag=""):
+    """Actions of any status that a takedown with these criteria matches: every criterion
+    given must match, as in TakedownQuerySet.matching()."""
+    queryset = Action.objects.all()
+    if campaign is not None:
+        queryset = queryset.filter(campaign=campaign)
+    if country:
+        queryset = queryset.filter(country=country)
+    if city:
+        queryset = queryset.filter(city__iexact=city)
+    if hashtag:
+        tagged = TaggedAction.objects.filter(tag__name=hashtag).values("content_object_id")
+        queryset = queryset.filter(pk__in=tagged)
+    return queryset
+
+
+def take_down(*, campaign=None, country="", city="", hashtag="", reason, user):
+    """Hide at once every approved (or scheduled) action matching the criteria.
+
+    One transaction flips them to HIDDEN, takes them out of the counts and records
+    the Takedown (who, when, why, how many); once committed, no public page, feed,
+    count or cached answer shows them. While the takedown is active, release()
+    holds back matching actions approved or due later. Raises TakedownError without
+    a criterion or a reason. `user` may be None (the command run without --user).
+    """
+    criteria = takedown_criteria(campaign=campaign, country=country, city=city, hashtag=hashtag)
+    reason = (reason or "").strip()
+    if not any(criteria.values()):
+        raise TakedownError(
+            gettext("Give at least one criterion: a campaign, a country, a city or a hashtag.")
+        )
+    if not reason:
+        raise TakedownError(gettext("Give the reason for the takedown."))
+    with transaction.atomic():
+        # The campaigns' row locks, also taken by release(): an action approved at this
+        # moment is either flipped below or held back by this takedown.
+        campaigns = Campaign.objects.all()
+        if criteria["campaign"] is not None:
+            campaigns = campaigns.filter(pk=criteria["campaign"].pk)
+        _lock_campaigns(campaigns)
+        takedown = Takedown.objects.create(**criteria, reason=reason, created_by=user)
+        matching = matching_actions(**criteria).order_by("pk")
+        fields = ("pk", "renditions_public")
+        rows = list(
+            matching.filter(status=Action.Status.APPROVED).select_for_update().values_list(*fields)
+        )
+        # A scheduled action locked right now is being released (publish_due, the
+        # participant's receipt): release() waits for the campaign lock, then sees
+        # this takedown and holds it back itself. Skipping it avoids a deadlock.
+        rows += (
+            matching.filter(status=Action.Status.SCHEDULED)
+            .select_for_update(skip_locked=True)
+            .values_list(*fields)
+        )
+        pks = [pk for pk, _public in rows]
+        for chunk in _chunks(pks, TAKEDOWN_CHUNK):
+            Action.objects.filter(pk__in=chunk).update(
+                status=Action.Status.HIDDEN, takedown=takedown, published_at=None
+            )
+        stats.unpublish_many(pks)
+        takedown.hidden_count = len(pks)
+        takedown.save(update_fields=["hidden_count"])
+        if user is not None:
+            LogEntry.objects.log_actions(
+                user.pk,
+                [takedown],
+                ADDITION,
+                change_message=gettext("Taken down: %(reason)s") % {"reason": reason},
+                single_object=True,
+            )
+            _log_many(
+                user,
+                pks,
+                gettext("Taken down (%(takedown)s): %(reason)s")
+                % {"takedown": takedown, "reason": reason},
+            )
+        # The database flip above is what hides the actions from every page. Their
+        # files have random, unlisted names in public storage and are moved to private
+        # storage within seconds, in batches, after the commit: thousands of copies
+        # must not hold the takedown's transaction open.
+        public = [pk for pk, is_public in rows if is_public]
+        transaction.on_commit(lambda: _enqueue_hiding(public), robust=True)
+        publiccache.bump_on_commit()
+    return takedown
+
+
+def lift_takedown(takedown, *, user, reason):
+    """Lift `takedown` and release its hidden actions; returns how many left HIDDEN.
+
+    An action that another active takedown matches stays hidden under that one; the
+    others become public again (or wait as SCHEDULED for their "not before" time),
+    counted again exactly as before. Idempotent: lifting again releases only what a
+    failure left behind. Raises TakedownError without a reason.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise TakedownError(gettext("Give the reason for lifting the takedown."))
+    with transaction.atomic():
+        locked = Takedown.objects.select_for_update().get(pk=takedown.pk)
+        if locked.lifted_at is None:
+            locked.lifted_at = timezone.now()
+            locked.lifted_by = user
+            locked.lift_reason = reason
+            locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+            if user is not None:
+                LogEntry.objects.log_actions(
+                    user.pk,
+                    [locked],
+                    CHANGE,
+                    change_message=gettext("Lifted: %(reason)s") % {"reason": reason},
+                    single_object=True,
+                )
+            publiccache.bump_on_commit()
+    takedown.lifted_at, takedown.lifted_by, takedown.lift_reason = (
+        locked.lifted_at,
+        locked.lifted_by,
+        locked.lift_reason,
+    )
+    hidden = Action.objects.filter(takedown=locked, status=Action.Status.HIDDEN)
+    released = 0
+    # One transaction each, like publish_due(): a storage error spoils only that one
+    # action, which stays hidden under the lifted takedown until it is lifted again.
+    for pk in hidden.order_by("pk").values_list("pk", flat=True):
+        try:
+            with consistent_files():
+                action = hidden.select_for_update().filter(pk=pk).first()
+                if action is None:
+                    continue
+                release(action)
+                if action.status != Action.Status.HIDDEN:
+                    released += 1
+                    _log(
+                        user,
+                        action,
+                        gettext("Takedown lifted (%(takedown)s): %(reason)s")
+                        % {"takedown": locked, "reason": reason},
+                    )
+        except OSError:
+            logger.exception("Could not release action %s after lifting a takedown", pk)
+    return released
+
+
+def hide_renditions(action_ids):
+    """Move the renditions of actions no longer public out of public storage.
+
+    Called by the task take_down() queues. Idempotent: an action made public again
+    meanwhile, or already moved, is left alone. Returns the ids moved.
+    """
+    moved = []
+    for pk in action_ids:
+        try:
+            with consistent_files():
+                action = (
+                    Action.objects.select_for_update()
+                    .filter(pk=pk, renditions_public=True)
+                    .exclude(status=Action.Status.APPROVED)
+                    .first()
+                )
+                if action is None:
+                    continue
+                _move_renditions(action, default_storage, private_storage(), public=False)
+                action.save(update_fields=["renditions", "renditions_public"])
+                moved.append(pk)
+        except OSError:
+            logger.exception("Could not move the photo of hidden action %s to private storage", pk)
+    return moved
+
+
+def _enqueue_hiding(action_ids):
+    from actions.tasks import enqueue_hiding
+
+    for chunk in _chunks(action_ids, HIDE_BATCH):
+        enqueue_hiding(chunk)
+
+
+def _lock_campaigns(campaigns):
+    # NO KEY UPDATE: participants' inserts of actions, which take a KEY SHARE lock on
+    # their campaign, are not blocked meanwhile.
+    list(campaigns.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
+
+def _log_many(user, pks, message):
+    for chunk in _chunks(pks, TAKEDOWN_CHUNK):
+        actions = Action.objects.filter(pk__in=chunk).only("pk", "action_type", "city")
+        LogEntry.objects.log_actions(user.pk, list(actions), CHANGE, change_message=message)
+
+
+def _chunks(items, size):
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 # Telling the participant
 
 
@@ -553,7 +933,9 @@ def send_decision_mail(action):
     The address is never logged: a failure is logged with the action's id only.
     """
     try:
-        approved = action.status == Action.Status.APPROVED
+        # Approved, whether public now or held back (the participant's "not before"
+        # time, or a takedown): the page's address is where it will be.
+        approved = action.status in DECIDED_VISIBLE
         template = "approved" if approved else "rejected"
         with translation.override(action.language):
             context = {
@@ -561,6 +943,9 @@ def send_decision_mail(action):
                 "campaign": action.campaign.name,
                 "url": settings.SITE_URL + action.get_absolute_url() if approved else "",
                 "reason": action.rejection_reason,
+                "public": action.status == Action.Status.APPROVED,
+                "scheduled": action.status == Action.Status.SCHEDULED,
+                "time_zone": settings.TIME_ZONE,
             }
             subject = render_to_string(f"emails/actions/{template}_subject.txt", context)
             body = render_to_string(f"emails/actions/{template}.txt", context)
@@ -568,6 +953,32 @@ def send_decision_mail(action):
     except Exception as exc:
         logger.warning(
             "Could not send the decision mail for action %s (%s)", action.pk, type(exc).__name__
+        )
+        return False
+    return True
+
+
+def mail_receipt_on_commit(action):
+    """Send the participant their receipt link, if they gave an email, once committed."""
+    token = getattr(action, "receipt_token", "")
+    if action.email and token:
+        transaction.on_commit(lambda: send_receipt_mail(action, token))
+
+
+def send_receipt_mail(action, token):
+    """The secret link of the thanks page, by email, in the participant's language.
+
+    Never raises; neither the address nor the token is ever logged.
+    """
+    try:
+        with translation.override(action.language):
+            context = {"campaign": action.campaign.name, "url": receipt_url(token)}
+            subject = render_to_string("emails/actions/receipt_subject.txt", context)
+            body = render_to_string("emails/actions/receipt.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [action.email])
+    except Exception as exc:
+        logger.warning(
+            "Could not send the receipt mail for action %s (%s)", action.pk, type(exc).__name__
         )
         return False
     return True

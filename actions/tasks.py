@@ -54,3 +54,14 @@ def enqueue_publication(at):
     if publish_due_actions.get_backend().supports_defer:
         return publish_due_actions.using(run_after=at).enqueue()
     return None
+
+
+@task()
+def hide_public_renditions(action_ids):
+    """Move the photos of actions hidden by a takedown out of public storage."""
+    return len(services.hide_renditions(action_ids))
+
+
+def enqueue_hiding(action_ids):
+    """Queue the move of these actions' photos (one batch: services.HIDE_BATCH at most)."""
+    return hide_public_renditions.enqueue(list(action_ids))

@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import gazetteer, services
+from actions import gazetteer, receipts, services
 from actions.forms import SubmitForm
 from actions.uploads import PhotoUploadHandler
 from soliday import countries, ratelimit
@@ -48,17 +48,18 @@ def _submit(request, handler):
         if form.honeypot_filled:
             # A robot: it sees the same thanks page as a person, and nothing is stored.
             logger.info("Dropped a submission that filled the honeypot field.")
-            return redirect("actions:thanks")
+            return receipts.give_decoy(redirect("actions:thanks"))
         if form.is_valid():
             data = form.cleaned_data
-            latitude, longitude = form.location()
-            services.submit_action(
+            place = form.place()
+            action = services.submit_action(
                 campaign=data["campaign"],
                 action_type=data["action_type"],
-                city=data["city"],
-                country=data["country"],
-                latitude=latitude,
-                longitude=longitude,
+                location_precision=data["location_precision"],
+                city=place.city,
+                country=place.country,
+                latitude=place.latitude,
+                longitude=place.longitude,
                 hashtags=data["hashtags"],
                 caption=data["caption"],
                 alt_text=data["alt_text"],
@@ -69,7 +70,8 @@ def _submit(request, handler):
                 language=translation.get_language(),
                 blur_faces=data["blur_faces"],
             )
-            return redirect("actions:thanks")
+            services.mail_receipt_on_commit(action)
+            return receipts.give(redirect("actions:thanks"), action.receipt_token)
     else:
         form = SubmitForm(preselect=request.GET.get("campaign"))
     return render(request, "actions/submit.html", {"form": form, "section": "submit"})
@@ -93,8 +95,12 @@ def rate_limited(request, retry_after):
 
 
 @require_GET
+@receipts.private
 def thanks(request):
-    return render(request, "actions/thanks.html")
+    """Thanks, with the receipt link, shown once (see actions.receipts)."""
+    token = receipts.take(request)
+    context = {"receipt_url": services.receipt_url(token) if token else ""}
+    return receipts.forget(request, render(request, "actions/thanks.html", context))
 
 
 @require_GET

@@ -6,7 +6,7 @@ ROLES = {
         "news": ["article"],
     },
     "Moderators": {
-        "actions": ["action", "campaign", "campaignidea", "campaignmaterial"],
+        "actions": ["action", "campaign", "campaignidea", "campaignmaterial", "takedown"],
     },
 }
 ACTIONS = ("add", "change", "delete", "view")
@@ -16,4 +16,6 @@ ROLE_ACTIONS = {"Moderators": ("change", "view")}
 MODEL_ACTIONS = {
     ("Moderators", "campaignidea"): ACTIONS,
     ("Moderators", "campaignmaterial"): ACTIONS,
+    # A takedown is made (add) and lifted (change), never deleted: it is the record.
+    ("Moderators", "takedown"): ("add", "change", "view"),
 }

@@ -224,6 +224,9 @@ LOGGING = {
     "loggers": {
         # Two lines for every task run: useful only when debugging the queue.
         "django_tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
+        # Its DEBUG records print a page's whole context (a receipt link, a participant's
+        # action) for every missing variable: never wanted, even with LOG_LEVEL=DEBUG.
+        "django.template": {"level": "INFO"},
     },
 }
 FORMAT_MODULE_PATH = ["soliday.formats"]

@@ -135,6 +135,13 @@ def in_english():
 
 
 @pytest.fixture
+def every_city_named(settings):
+    """K = 1: public pages name every city from its first action. For tests of what pages
+    show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
+    settings.ACTIONS_MIN_CITY_COUNT = 1
+
+
+@pytest.fixture
 def approved(campaign, moderator, django_capture_on_commit_callbacks):
     """Make approved actions with a processed photo (see tests.public_helpers.make_approved).
 

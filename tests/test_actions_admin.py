@@ -1,6 +1,8 @@
 """Moderation in the admin, used the way a member of Moderators uses it."""
 
+import datetime
 import logging
+import re
 import smtplib
 
 import pytest
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions import services
-from actions.models import Action, ActionType, Campaign
+from actions.models import Action, ActionType, Campaign, ChecklistItem
 from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
 
 CHANGELIST = "/admin/actions/action/"
@@ -43,6 +45,15 @@ def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **ext
 
 def messages_of(response):
     return [str(m) for m in response.context["messages"]]
+
+
+EVERY_TICK = list(ChecklistItem.values)
+
+
+def approve_on_page(client, action, **changes):
+    """What a moderator does for a photo: its page, the checklist ticked, "Save and approve"."""
+    data = form_data(action, checklist=EVERY_TICK, _approve="1", **changes)
+    return client.post(change_url(action), data, follow=True)
 
 
 # The queue
@@ -213,7 +224,7 @@ def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, make_ac
 
 def test_approved_photos_come_from_the_public_storage(moderator_client, make_action):
     action = make_action()
-    post_action(moderator_client, "approve_selected", [action])
+    approve_on_page(moderator_client, action)
     action.refresh_from_db()
 
     content = moderator_client.get(CHANGELIST + "?status=approved").content.decode()
@@ -229,7 +240,7 @@ def test_approved_photos_come_from_the_public_storage(moderator_client, make_act
 
 
 def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
-    first, second = make_action(), make_action()
+    first, second = make_action(photo=False), make_action(photo=False)
 
     response = post_action(moderator_client, "approve_selected", [first, second])
 
@@ -238,16 +249,34 @@ def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
         action.refresh_from_db()
         assert action.status == Action.Status.APPROVED
         assert action.moderated_by == moderator
-        assert action.renditions_public
-    assert len(stored_files(media_dirs / "media")) == 6
+        assert action.checklist == []  # no photo, nothing to check
+
+
+def test_approve_selected_approves_photos_and_records_no_checklist(
+    moderator_client, make_action, media_dirs
+):
+    letter, photo = make_action(photo=False), make_action()
+
+    response = post_action(moderator_client, "approve_selected", [letter, photo])
+
+    assert messages_of(response) == [
+        "2 actions approved.",
+        "1 photo was approved without the checklist: it is recorded as not checked.",
+    ]
+    photo.refresh_from_db()
+    assert photo.status == Action.Status.APPROVED
+    assert photo.checklist == []
+    entry = LogEntry.objects.filter(object_id=str(photo.pk)).latest("pk")
+    assert entry.change_message == "Approved. Checklist not filled in."
+    assert stored_files(media_dirs / "media") != []
 
 
 def test_approve_selected_reports_what_it_refused(moderator_client, make_action):
-    ready = make_action()
+    letter = make_action(photo=False)
     failed = make_action()
     Action.objects.filter(pk=failed.pk).update(photo_status=Action.PhotoStatus.FAILED)
 
-    response = post_action(moderator_client, "approve_selected", [ready, failed])
+    response = post_action(moderator_client, "approve_selected", [letter, failed])
 
     assert messages_of(response) == [
         "1 action approved.",
@@ -397,8 +426,8 @@ def form_data(action, **changes):
         "action_type": action.action_type,
         "city": action.city,
         "country": action.country,
-        "latitude": action.latitude,
-        "longitude": action.longitude,
+        "latitude": "" if action.latitude is None else action.latitude,
+        "longitude": "" if action.longitude is None else action.longitude,
         "hashtags": ", ".join(t.name for t in action.hashtags.all()),
         "caption": action.caption,
         "alt_text": action.alt_text,
@@ -423,6 +452,7 @@ def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action
             latitude="54.69",
             longitude="25.28",
             hashtags="#4August, #BySoliday",
+            checklist=EVERY_TICK,
             _approve="1",
         ),
         follow=True,
@@ -503,7 +533,7 @@ def test_rejecting_an_approved_action_unpublishes_it(
 ):
     action = make_action()
     with django_capture_on_commit_callbacks(execute=True):
-        post_action(moderator_client, "approve_selected", [action])
+        approve_on_page(moderator_client, action)
     assert stored_files(media_dirs / "media") != []
 
     page = moderator_client.get(change_url(action)).content.decode()
@@ -522,9 +552,10 @@ def test_rejecting_an_approved_action_unpublishes_it(
 
 
 def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_action):
-    action = make_action()
+    action = make_action(photo=False)
     services.reject([action], None, "Mistake.")
     action.refresh_from_db()
+    assert 'name="_approve"' in moderator_client.get(change_url(action)).content.decode()
 
     response = moderator_client.post(
         change_url(action), form_data(action, _approve="1"), follow=True
@@ -534,6 +565,30 @@ def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_acti
     action.refresh_from_db()
     assert action.status == Action.Status.APPROVED
     assert action.rejection_reason == ""
+
+
+def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
+    moderator_client, make_action
+):
+    action = make_action()
+    services.reject([action], None, "Mistake.")
+    action.refresh_from_db()
+    assert action.photo_status == Action.PhotoStatus.REMOVED
+
+    page = moderator_client.get(change_url(action)).content.decode()
+    assert 'name="_approve"' not in page
+    assert "The photo was deleted when the action was rejected" in page
+
+    # A form sent anyway (an old tab) approves nothing and says why.
+    response = moderator_client.post(
+        change_url(action), form_data(action, _approve="1"), follow=True
+    )
+
+    assert "1 action was not approved: its photo was deleted when it was rejected." in messages_of(
+        response
+    )
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED
 
 
 def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action):
@@ -599,6 +654,258 @@ def test_strangers_have_no_admin(client, stranger, make_action):
     assert action.status == Action.Status.PENDING
 
 
+# The checklist
+
+
+def test_a_pending_action_page_has_the_checklist(moderator_client, make_action):
+    action = make_action()
+
+    page = moderator_client.get(change_url(action)).content.decode()
+
+    for item in ChecklistItem:
+        assert f'type="checkbox" name="checklist" value="{item.value}"' in page
+        assert str(item.label) in page
+
+
+def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_client, make_action):
+    action = make_action(caption="Before.")
+
+    moderator_client.post(
+        change_url(action),
+        form_data(action, caption="After.", checklist=["faces", "plates"], _approve="1"),
+    )
+
+    action.refresh_from_db()
+    assert action.status == Action.Status.APPROVED
+    assert action.caption == "After."
+    assert action.checklist == ["faces", "plates"]
+    entry = LogEntry.objects.filter(object_id=str(action.pk)).latest("pk")
+    assert entry.change_message == (
+        "Approved. Checked: Every face is blurred, or no one can be recognised; "
+        "No licence plate can be read."
+    )
+
+
+def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, make_action):
+    action = make_action()
+
+    response = approve_on_page(moderator_client, action)
+
+    assert "1 action approved." in messages_of(response)
+    action.refresh_from_db()
+    assert action.checklist == EVERY_TICK
+    entry = LogEntry.objects.filter(object_id=str(action.pk)).latest("pk")
+    assert entry.change_message.startswith("Approved. Checked: Every face is blurred")
+    # Decided: the ticks are shown, no longer asked.
+    page = moderator_client.get(change_url(action)).content.decode()
+    assert 'name="checklist"' not in page
+    assert '<ul class="recorded-checklist"><li>Every face is blurred' in page
+
+
+def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, make_action):
+    letter = make_action(photo=False)
+
+    response = moderator_client.post(
+        change_url(letter), form_data(letter, _approve="1"), follow=True
+    )
+
+    assert "1 action approved." in messages_of(response)
+    letter.refresh_from_db()
+    assert letter.status == Action.Status.APPROVED and letter.checklist == []
+
+
+def test_an_unknown_tick_is_an_error(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, checklist=[*EVERY_TICK, "nonsense"], _approve="1")
+    )
+
+    assert "checklist" in response.context["adminform"].form.errors
+    action.refresh_from_db()
+    assert action.status == Action.Status.PENDING
+
+
+def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client, make_action):
+    action = make_action()
+
+    response = moderator_client.post(
+        change_url(action), form_data(action, checklist=["children", "faces"], _reject="1")
+    )
+
+    reject_url = reverse("admin:actions_action_reject", args=[action.pk])
+    assert response["Location"] == reject_url + "?checklist=faces&checklist=children"
+    page = moderator_client.get(response["Location"]).content.decode()
+    assert 'name="checklist" value="faces" id="id_checklist_0" checked' in page
+    assert 'name="checklist" value="plates" id="id_checklist_2" checked' not in page
+    assert "<legend>Checklist</legend>" in page
+
+    moderator_client.post(
+        reject_url,
+        {"reason": "A child is recognisable.", "status_seen": "pending", "checklist": ["faces"]},
+    )
+
+    action.refresh_from_db()
+    assert action.status == Action.Status.REJECTED
+    assert action.checklist == ["faces"]
+    entry = LogEntry.objects.filter(object_id=str(action.pk)).latest("pk")
+    assert entry.change_message == (
+        "Rejected: A child is recognisable. Checked: Every face is blurred, or no one can be "
+        "recognised."
+    )
+
+
+# Statuses
+
+
+def test_the_new_statuses_have_filters(moderator_client, make_action):
+    actions = {status: make_action(city=f"City {status}") for status in
+               ("scheduled", "hidden", "withdrawn")}  # fmt: skip
+    for status, action in actions.items():
+        Action.objects.filter(pk=action.pk).update(status=status)
+
+    for status, action in actions.items():
+        response = moderator_client.get(CHANGELIST, {"status": status})
+        assert list(response.context["cl"].result_list) == [action]
+    page = moderator_client.get(CHANGELIST, {"status": "all"}).content.decode()
+    assert "Taken down" in page and "Withdrawn by the participant" in page
+
+
+def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client, make_action):
+    action = make_action(photo=False)
+    Action.objects.filter(pk=action.pk).update(
+        status=Action.Status.SCHEDULED,
+        not_before=datetime.datetime(2030, 8, 5, 18, 0, tzinfo=datetime.UTC),
+    )
+
+    page = moderator_client.get(change_url(action)).content.decode()
+
+    assert "publish not before" in page.lower()
+    assert "2030" in page
+    assert 'name="_approve"' not in page
+    assert 'name="_reject"' in page
+    assert "viewsitelink" not in page
+
+
+def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
+    action = make_action(photo=False, caption="Their words.")
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.WITHDRAWN, caption="")
+
+    response = moderator_client.get(change_url(action))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="caption"' not in page
+    assert 'name="_approve"' not in page and 'name="_reject"' not in page
+    assert moderator_client.post(change_url(action), form_data(action)).status_code == 403
+    reject = reverse("admin:actions_action_reject", args=[action.pk])
+    assert moderator_client.post(reject, {"reason": "x"}).status_code == 403
+
+
+# The place, never more precise than the participant's choice
+
+
+def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, make_action):
+    action = make_action(photo=False, location_precision="exact")
+
+    moderator_client.post(
+        change_url(action), form_data(action, latitude="54.123456789", longitude="25.987654321")
+    )
+
+    action.refresh_from_db()
+    assert (action.latitude, action.longitude) == (54.12346, 25.98765)
+
+
+def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_action):
+    from actions.location import km_cell_centre
+
+    action = make_action(photo=False, location_precision="km")
+
+    moderator_client.post(
+        change_url(action), form_data(action, latitude="54.6872", longitude="25.2797")
+    )
+
+    action.refresh_from_db()
+    expected = tuple(round(v, 5) for v in km_cell_centre(54.6872, 25.2797))
+    assert (action.latitude, action.longitude) == expected
+    assert (action.latitude, action.longitude) != (54.6872, 25.2797)
+
+
+def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_client, make_action):
+    from actions import gazetteer
+
+    action = make_action(photo=False, location_precision="city", city="Vilnus", country="LT")
+    page = moderator_client.get(change_url(action)).content.decode()
+    assert re.search(r'<input[^>]*name="latitude"[^>]*disabled', page)
+
+    moderator_client.post(
+        change_url(action),
+        form_data(action, city="Kaunas", latitude="54.9999", longitude="23.9999"),
+    )
+
+    action.refresh_from_db()
+    kaunas = gazetteer.find("Kaunas", "LT")
+    assert action.city == "Kaunas"
+    assert (action.latitude, action.longitude) == (
+        round(kaunas.latitude, 5),
+        round(kaunas.longitude, 5),
+    )
+
+
+@pytest.mark.parametrize(
+    ("precision", "sent", "stored"),
+    [
+        ("country", {"city": "Minsk", "country": "BY"}, ("", "BY", None)),
+        ("none", {"city": "Minsk", "country": "BY", "latitude": "53.9"}, ("", "", None)),
+    ],
+)
+def test_a_coarse_choice_keeps_no_city_or_point(
+    moderator_client, make_action, precision, sent, stored
+):
+    action = make_action(photo=False, location_precision=precision)
+
+    response = moderator_client.post(change_url(action), form_data(action, **sent))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    action.refresh_from_db()
+    assert (action.city, action.country, action.latitude) == stored
+
+
+def test_half_a_point_is_an_error(moderator_client, make_action):
+    action = make_action(photo=False)
+
+    response = moderator_client.post(change_url(action), form_data(action, longitude=""))
+
+    assert "longitude" in response.context["adminform"].form.errors
+    action.refresh_from_db()
+    assert action.longitude is not None
+
+
+# The face-box tool
+
+
+def test_the_face_box_tool_is_loaded_only_while_the_boxes_can_change(
+    moderator_client, moderator, make_action
+):
+    action = make_action()
+
+    page = moderator_client.get(change_url(action)).content.decode()
+
+    master = reverse("admin:actions_action_photo", args=[action.pk, "master"])
+    textarea = re.search(r"<textarea[^>]*data-face-boxes[^>]*>", page).group(0)
+    assert f'data-photo-url="{master}"' in textarea
+    assert 'data-photo-width="640"' in textarea and 'data-photo-height="480"' in textarea
+    assert 'data-text-remove="Remove the selected box"' in textarea
+    assert 'src="/static/js/face_boxes.js"' in page
+    assert 'href="/static/css/admin_faces.css"' in page
+    assert " style=" not in textarea and "<script>" not in page.split("</head>")[1]
+
+    services.approve([action], moderator, checklist=EVERY_TICK)
+    page = moderator_client.get(change_url(action)).content.decode()
+    assert "data-face-boxes" not in page
+    assert "face_boxes.js" not in page
+
+
 # Mail to the participant
 
 
@@ -608,7 +915,7 @@ def test_approval_mail_in_the_participants_language(
     action = make_action(email="participant@example.org", language="be")
 
     with django_capture_on_commit_callbacks(execute=True):
-        post_action(moderator_client, "approve_selected", [action])
+        approve_on_page(moderator_client, action)
 
     [message] = mail.outbox
     assert message.to == ["participant@example.org"]
@@ -641,15 +948,18 @@ def test_rejection_mail_has_the_reason(
     assert "http" not in message.body  # nothing to link to
 
 
-def test_no_email_no_mail(moderator_client, make_action, django_capture_on_commit_callbacks):
+def test_no_email_no_mail(
+    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(services, "send_decision_mail", sent.append)
     action = make_action(email="")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        post_action(moderator_client, "approve_selected", [action])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = approve_on_page(moderator_client, action)
 
-    assert len(callbacks) == 1  # deleting the private copies; no mail to send
-    assert mail.outbox == []
-
+    assert "1 action approved." in messages_of(response)
+    assert sent == []  # not even tried
     assert mail.outbox == []
 
 
@@ -664,13 +974,12 @@ def test_a_mail_failure_does_not_block_moderation(
 
     with (
         caplog.at_level(logging.WARNING, logger="actions.services"),
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        response = post_action(moderator_client, "approve_selected", [action])
-
-    assert len(callbacks) == 2  # the private copies' deletion, and the mail
+        response = approve_on_page(moderator_client, action)
 
     assert "1 action approved." in messages_of(response)
+    assert "Could not send the decision mail" in caplog.text
     action.refresh_from_db()
     assert action.status == Action.Status.APPROVED
     assert f"action {action.pk}" in caplog.text

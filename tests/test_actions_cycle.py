@@ -17,6 +17,7 @@ from tests.actions_helpers import (
     submit,
     two_colour,
 )
+from tests.test_actions_admin import approve_on_page, messages_of
 
 
 @pytest.mark.parametrize("photo", ["jpeg", "heic"])
@@ -48,15 +49,12 @@ def test_submit_pending_approve_public(
     assert moderator_client.get(thumb).status_code == 200
     assert_no_metadata(media_dirs / "private" / action.photo)
 
-    # The moderator approves from the pending queue.
+    # The moderator opens it from the pending queue, goes through the checklist, approves.
     queue = moderator_client.get("/admin/actions/action/?status=pending")
     assert list(queue.context["cl"].result_list) == [action]
     with django_capture_on_commit_callbacks(execute=True):
-        response = moderator_client.post(
-            "/admin/actions/action/?status=pending",
-            {"action": "approve_selected", "_selected_action": [action.pk], "index": 0},
-        )
-    assert response.status_code == 302
+        response = approve_on_page(moderator_client, action)
+    assert "1 action approved." in messages_of(response)
 
     # Public: the renditions are in the public storage, turned the right way.
     action.refresh_from_db()

@@ -263,25 +263,35 @@ def test_after_a_decision_the_unblurred_master_is_gone(
     assert action.photo == ""
     assert master_path not in stored_files(media_dirs / "private")
     assert moderator_client.get(master_url).status_code == 404
-    # The (blurred) renditions remain, public or private as decided.
-    assert pixels(media_dirs, action).size
+    if decision == "approve":
+        # The blurred renditions remain, public.
+        assert pixels(media_dirs, action).size
+        assert stored_files(media_dirs / "private") == []
+    else:
+        # A rejected action keeps no photo at all, blurred or not.
+        assert action.photo_status == Action.PhotoStatus.REMOVED
+        assert action.renditions == []
+        assert stored_files(media_dirs / "private") == []
+        assert stored_files(media_dirs / "media") == []
     page = moderator_client.get(change_url(action)).content.decode()
     assert 'name="blur_boxes"' not in page
     assert services.set_face_boxes(action, [faces.Box(0, 0, 10, 10)]) is False
 
 
-def test_a_photo_processed_after_rejection_keeps_no_master(
+def test_a_photo_rejected_before_processing_is_never_processed(
     campaign, media_dirs, moderator, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     action = submit(campaign, encode(Image.new("RGB", (640, 480), (90, 90, 90)), "JPEG"))
-    services.reject([action], moderator, "Not an action.")
-
+    assert stored_files(media_dirs / "private") != []  # the upload, waiting for the task
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.process_photo(action.pk) is True
+        services.reject([action], moderator, "Not an action.")
+
+    # The task, run late, finds nothing to do: the upload went with the rejection.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.process_photo(action.pk) is False
 
     action.refresh_from_db()
-    assert action.photo == ""
-    assert sorted(stored_files(media_dirs / "private")) == sorted(
-        r["path"] for r in action.renditions
-    )
+    assert action.photo_status == Action.PhotoStatus.REMOVED
+    assert (action.upload, action.photo, action.renditions) == ("", "", [])
+    assert stored_files(media_dirs / "private") == []

@@ -34,6 +34,7 @@ def form_data(campaign, **overrides):
         "no_photo": "on",
         "campaign": campaign.pk,
         "action_type": ActionType.LETTER,
+        "location_precision": "city",
         "city": "Vilnius",
         "country": "LT",
         "hashtags": "#4august",
@@ -63,6 +64,7 @@ def test_the_form_offers_an_action_without_a_photo(client, campaign):
     assert "required" not in photo
 
 
+@pytest.mark.usefixtures("every_city_named")  # not about the K threshold: one action, one city
 def test_a_letter_without_a_photo_from_form_to_results(client, campaign, moderator, media_dirs):
     response = client.post(URL, form_data(campaign))
 

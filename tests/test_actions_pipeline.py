@@ -79,7 +79,10 @@ def test_submit_stores_the_upload_privately_and_queues_it(campaign, media_dirs, 
 
     assert action.photo_status == Action.PhotoStatus.QUEUED
     assert re.fullmatch(r"incoming/[0-9a-f]{32}\.upload", action.upload)
-    assert private_path(media_dirs, action.upload).read_bytes() == data
+    # The participant's picture, without its metadata (tests/test_location_precision.py).
+    stored = private_path(media_dirs, action.upload).read_bytes()
+    assert b"PhoneMaker" not in stored
+    assert stored.endswith(data[data.index(b"\xff\xda") :])
     assert stored_files(media_dirs / "media") == []
 
 
@@ -327,10 +330,14 @@ def test_a_retry_waits_when_the_backend_can_defer(campaign, settings, monkeypatc
     assert action.processing_attempts == 1
 
 
-def test_an_unreadable_file_fails_at_once(campaign, media_dirs, process):
+def test_an_unreadable_file_fails_at_once(campaign, media_dirs):
+    # The service refuses such a file: here it is damaged in storage while it waits.
+    action = submit(campaign, encode(two_colour((640, 480)), "JPEG"))
     truncated = heic_bytes(two_colour((640, 480)))[:300]
+    private_path(media_dirs, action.upload).write_bytes(truncated)
 
-    action = process(campaign, truncated)
+    tasks.process_action_photo.call(action.pk)
+    action.refresh_from_db()
 
     assert action.photo_status == Action.PhotoStatus.FAILED
     assert action.processing_attempts == 1
@@ -382,7 +389,7 @@ def test_approve_publishes_the_renditions_under_new_names(
     assert stored_files(media_dirs / "private") == []
     entry = LogEntry.objects.get(object_id=str(action.pk))
     assert entry.user == moderator
-    assert entry.change_message == "Approved."
+    assert entry.change_message == "Approved. Checklist not filled in."
 
 
 def test_approve_refuses_a_photo_that_is_not_ready(campaign, moderator, settings):
@@ -465,21 +472,25 @@ def test_a_missing_file_fails_one_approval_not_the_batch(campaign, media_dirs, p
     assert len(stored_files(media_dirs / "media")) == 3  # only the fine action's renditions
 
 
-def test_a_storage_error_while_unpublishing_keeps_the_action_approved(
+def test_a_public_file_already_missing_does_not_block_rejecting(
     campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
 ):
+    # Rejecting deletes the photo rather than moving it back to private storage: nothing
+    # is read, so a file lost meanwhile cannot keep a photo public.
     action = process(campaign, jpeg_with_everything())
     with django_capture_on_commit_callbacks(execute=True):
         services.approve([action], moderator)
     action.refresh_from_db()
     (media_dirs / "media" / action.renditions[0]["path"]).unlink()
 
-    outcome = services.reject([action], moderator, "Remove it.", reconsider=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.reject([action], moderator, "Remove it.", reconsider=True)
 
-    assert outcome.failed == [action.pk]
+    assert outcome.decided == [action] and outcome.failed == []
     action.refresh_from_db()
-    assert action.status == Action.Status.APPROVED
-    # The copies made before the error were removed with the rollback.
+    assert action.status == Action.Status.REJECTED
+    assert action.photo_status == Action.PhotoStatus.REMOVED
+    assert stored_files(media_dirs / "media") == []
     assert stored_files(media_dirs / "private") == []
 
 
