@@ -168,8 +168,8 @@ class ActionAdminForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
-            "Tick what you have checked in the photo. Approving a photo needs every tick; "
-            "the ticks are recorded with the decision."
+            "Tick what you have checked in the photo before approving it; the ticks, and the "
+            "items left unticked, are recorded with the decision."
         ),
     )
 
@@ -588,7 +588,7 @@ class ActionAdmin(admin.ModelAdmin):
             '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}" class="admin-preview"></a>',
             master or display,
             display,
-            obj.alt_text,
+            obj.alt_text or _("The photo at full size"),
             min(rendition["width"], 480),
             round(rendition["height"] * min(rendition["width"], 480) / rendition["width"]),
         )
