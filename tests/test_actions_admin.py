@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions import services
-from actions.models import Action, ActionType, Campaign, ChecklistItem
+from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
 from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
 
 CHANGELIST = "/admin/actions/action/"
@@ -946,6 +946,26 @@ def test_rejection_mail_has_the_reason(
     assert "На фото видны лица." in message.body
     assert "День солидарности с Беларусью" in message.body  # the campaign, in Russian
     assert "http" not in message.body  # nothing to link to
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_mail_for_an_action_without_a_city_names_no_city(
+    moderator, make_action, decision, django_capture_on_commit_callbacks
+):
+    action = make_action(email="participant@example.org", photo=False)
+    Action.objects.filter(pk=action.pk).update(
+        city="", location_precision=LocationPrecision.COUNTRY
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if decision == "approve":
+            services.approve([action], moderator)
+        else:
+            services.reject([action], moderator, "Not an action.")
+
+    [message] = mail.outbox
+    assert "Thank you for your action (Day of Solidarity with Belarus)." in message.body
+    assert " in  (" not in message.body
 
 
 def test_no_email_no_mail(
