@@ -165,7 +165,7 @@ def test_the_thanks_page_shows_the_secret_link_once(client, campaign):
     assert Action.objects.with_receipt(token).get() == Action.objects.get()
     assert "Save it now: this page shows it only once." in html
     assert thanks["Cache-Control"] == "private, no-store"
-    assert thanks["Referrer-Policy"] == "no-referrer"
+    assert thanks["Referrer-Policy"] == "same-origin"
     # Read, then deleted: a reload (or the next person at this computer) sees no link.
     assert thanks.cookies[receipts.COOKIE]["max-age"] == 0
     again = client.get(THANKS)
@@ -286,7 +286,7 @@ def test_the_page_shows_what_was_sent(client, send):
     assert "Vilnius, Lithuania" in html
     assert f'src="{PHOTO}?token={action.receipt_token}"' in html
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert_csp_clean(html)
 
@@ -385,7 +385,7 @@ def test_every_wrong_token_gets_the_same_404_for_one_query(client, send, django_
             response = page(client, token)
         assert response.status_code == 404, name
         assert response["Cache-Control"] == "private, no-store", name
-        assert response["Referrer-Policy"] == "no-referrer", name
+        assert response["Referrer-Policy"] == "same-origin", name
         bodies.add(response.content)
     with django_assert_num_queries(1):
         missing = client.get(RECEIPT)
@@ -440,6 +440,36 @@ def test_changes_need_the_csrf_token(send, url):
     action.refresh_from_db()
     assert action.status == Action.Status.PENDING
     assert action.not_before is None
+
+
+@pytest.mark.parametrize("url", [DELAY, WITHDRAW])
+def test_a_browser_can_send_the_forms_of_the_receipt_page(send, url):
+    """As a browser does: the CSRF cookie and token from the page, and the Origin header.
+
+    Browsers send `Origin: null` with a form posted from a page whose referrer policy
+    is no-referrer, which Django's CSRF check refuses: the page must not use it.
+    """
+    action = send()
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(RECEIPT, {"token": action.receipt_token})
+    assert page["Referrer-Policy"] != "no-referrer"
+    assert 'content="no-referrer"' not in page.content.decode()
+    origin = "null" if page["Referrer-Policy"] == "no-referrer" else "http://testserver"
+    data = {
+        "token": action.receipt_token,
+        "not_before": local_input(timezone.now() + timedelta(days=1)),
+        "confirm": "on",
+        "csrfmiddlewaretoken": page.context["csrf_token"],
+    }
+
+    response = browser.post(url, data, HTTP_ORIGIN=origin)
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    if url == DELAY:
+        assert action.not_before is not None
+    else:
+        assert action.status == Action.Status.WITHDRAWN
 
 
 # Not before
