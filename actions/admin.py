@@ -110,6 +110,17 @@ class CountryFilter(admin.SimpleListFilter):
 # Forms
 
 
+def checklist_field(help_text):
+    """The moderator's ticks (ChecklistItem values), recorded with the decision."""
+    return forms.MultipleChoiceField(
+        label=_("Checklist"),
+        choices=ChecklistItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class FaceBoxesWidget(forms.Textarea):
     """The boxes as text (the source of truth, and all there is without JavaScript),
     which face_boxes.js turns into a drawing tool over the unblurred photo."""
@@ -162,15 +173,11 @@ class ActionAdminForm(forms.ModelForm):
     # Present only while the unblurred master exists (services.face_boxes_editable).
     blur_boxes = forms.CharField(label=_("Faces to blur"), required=False, strip=False)
     # Present only while the action waits for a decision.
-    checklist = forms.MultipleChoiceField(
-        label=_("Checklist"),
-        choices=ChecklistItem.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_(
+    checklist = checklist_field(
+        _(
             "Tick what you have checked in the photo before approving it; the ticks, and the "
             "items left unticked, are recorded with the decision."
-        ),
+        )
     )
 
     class Meta:
@@ -250,7 +257,7 @@ class ActionAdminForm(forms.ModelForm):
 
     def face_boxes_changed(self):
         """Whether the moderator's boxes differ from the stored ones (scores aside)."""
-        if "blur_boxes" not in self.fields or "blur_boxes" not in self.cleaned_data:
+        if "blur_boxes" not in self.cleaned_data:
             return False
         if self.add_prefix("blur_boxes") not in self.data:
             return False  # a form sent without the field (not a browser) removes no box
@@ -310,12 +317,8 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Sent to the participant if they left an email address."),
     )
-    checklist = forms.MultipleChoiceField(
-        label=_("Checklist"),
-        choices=ChecklistItem.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("What you have checked in the photo, recorded with the decision."),
+    checklist = checklist_field(
+        _("What you have checked in the photo, recorded with the decision.")
     )
 
 
@@ -370,11 +373,11 @@ class TakedownForm(forms.ModelForm):
         }
         widgets = {"reason": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
+    CRITERIA = ("campaign", "country", "city", "hashtag")
+
     def clean(self):
         cleaned = super().clean()
-        criteria = services.takedown_criteria(
-            **{name: cleaned.get(name) for name in ("campaign", "country", "city", "hashtag")}
-        )
+        criteria = services.takedown_criteria(**{name: cleaned.get(name) for name in self.CRITERIA})
         cleaned.update(criteria)
         if not any(criteria.values()) and not self.errors:
             # Beside the first criterion (which also skips the model's own constraint check,
@@ -385,10 +388,13 @@ class TakedownForm(forms.ModelForm):
             )
         return cleaned
 
-    def criteria(self):
-        return {
-            name: self.cleaned_data[name] for name in ("campaign", "country", "city", "hashtag")
-        }
+    def take_down(self, user):
+        """Make the takedown, through the service (which also hides the actions)."""
+        return services.take_down(
+            **{name: self.cleaned_data[name] for name in self.CRITERIA},
+            reason=self.cleaned_data["reason"],
+            user=user,
+        )
 
 
 def common_criteria(queryset):
@@ -406,6 +412,26 @@ def common_criteria(queryset):
         if cities[0] and len({city.casefold() for city in cities}) == 1:
             initial["city"] = cities[0]
     return initial
+
+
+def confirmation_page(model_admin, request, template, form, *, title, bulk=False, **extra):
+    """A page that asks for a reason before going on (admin/actions/confirmation.html).
+    For an admin action (`bulk`), it sends the selection back with the reason."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "form": form,
+        **extra,
+    }
+    if bulk:
+        context.update(
+            bulk=True,
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            select_across=request.POST.get("select_across", "0"),
+        )
+    return TemplateResponse(request, template, context)
 
 
 def report_takedown(model_admin, request, takedown):
@@ -584,13 +610,14 @@ class ActionAdmin(admin.ModelAdmin):
         if not display:
             return obj.get_photo_status_display()
         rendition = obj.rendition("display")
+        width = min(rendition["width"], 480)
         return format_html(
             '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}" class="admin-preview"></a>',
             master or display,
             display,
             obj.alt_text or _("The photo at full size"),
-            min(rendition["width"], 480),
-            round(rendition["height"] * min(rendition["width"], 480) / rendition["width"]),
+            width,
+            round(rendition["height"] * width / rendition["width"]),
         )
 
     @admin.display(description=_("faces"))
@@ -710,16 +737,15 @@ class ActionAdmin(admin.ModelAdmin):
         return self.render_reject_page(request, [action], form, status_seen=action.status)
 
     def render_reject_page(self, request, actions, form, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject actions"),
-            "opts": self.opts,
-            "actions_to_reject": actions,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "form": form,
+        return confirmation_page(
+            self,
+            request,
+            "admin/actions/action/reject.html",
+            form,
+            title=_("Reject actions"),
+            actions_to_reject=actions,
             **extra,
-        }
-        return TemplateResponse(request, "admin/actions/action/reject.html", context)
+        )
 
     def response_change(self, request, obj):
         if "_approve" in request.POST:
@@ -801,14 +827,7 @@ class ActionAdmin(admin.ModelAdmin):
             )
             self.report(request, outcome, approved=False)
             return None
-        return self.render_reject_page(
-            request,
-            list(queryset),
-            form,
-            bulk=True,
-            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            select_across=request.POST.get("select_across", "0"),
-        )
+        return self.render_reject_page(request, list(queryset), form, bulk=True)
 
     @admin.action(description=_("Process the photos again"), permissions=["change"])
     def retry_processing(self, request, queryset):
@@ -829,30 +848,26 @@ class ActionAdmin(admin.ModelAdmin):
     )
     def emergency_takedown(self, request, queryset):
         """Hide every approved action matching criteria prefilled from the selection."""
-        form = TakedownForm(
-            request.POST if "apply" in request.POST else None,
-            initial=common_criteria(queryset),
-        )
+        if "apply" in request.POST:
+            form = TakedownForm(request.POST)
+        else:
+            form = TakedownForm(initial=common_criteria(queryset))
         if form.is_valid():
-            takedown = services.take_down(
-                **form.criteria(), reason=form.cleaned_data["reason"], user=request.user
-            )
+            takedown = form.take_down(request.user)
             report_takedown(self, request, takedown)
             return HttpResponseRedirect(
                 reverse("admin:actions_takedown_change", args=[takedown.pk])
             )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Emergency takedown"),
-            "opts": self.opts,
-            "form": form,
-            "selected_actions": list(queryset.select_related("campaign")[:20]),
-            "selected_count": queryset.count(),
-            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/actions/action/takedown.html", context)
+        return confirmation_page(
+            self,
+            request,
+            "admin/actions/action/takedown.html",
+            form,
+            title=_("Emergency takedown"),
+            bulk=True,
+            selected_actions=list(queryset.select_related("campaign")[:20]),
+            selected_count=queryset.count(),
+        )
 
     def report(self, request, outcome, *, approved):
         """Tell the moderator what a decision did, one message per kind of result."""
@@ -1085,9 +1100,7 @@ class TakedownAdmin(admin.ModelAdmin):
     def save_form(self, request, form, change):
         if change:
             raise PermissionDenied
-        return services.take_down(
-            **form.criteria(), reason=form.cleaned_data["reason"], user=request.user
-        )
+        return form.take_down(request.user)
 
     def save_model(self, request, obj, form, change):
         """services.take_down() saved it (and logged it) in save_form()."""
@@ -1131,26 +1144,18 @@ class TakedownAdmin(admin.ModelAdmin):
         if form.is_valid():
             self.lift(request, list(queryset), form.cleaned_data["reason"])
             return None
-        return self.render_lift_page(
-            request,
-            list(queryset),
-            form,
-            bulk=True,
-            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            select_across=request.POST.get("select_across", "0"),
-        )
+        return self.render_lift_page(request, list(queryset), form, bulk=True)
 
     def render_lift_page(self, request, takedowns, form, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Lift takedowns"),
-            "opts": self.opts,
-            "takedowns": takedowns,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "form": form,
+        return confirmation_page(
+            self,
+            request,
+            "admin/actions/takedown/lift.html",
+            form,
+            title=_("Lift takedowns"),
+            takedowns=takedowns,
             **extra,
-        }
-        return TemplateResponse(request, "admin/actions/takedown/lift.html", context)
+        )
 
     def lift(self, request, takedowns, reason):
         """Lift each takedown and tell the moderator what came back and what stays hidden."""

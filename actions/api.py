@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from actions.filters import ActionFilters
+from actions.gallery import public_rendition
 from actions.models import Action
 from actions.pagination import paginate
 from soliday.publiccache import public_cache
@@ -87,15 +88,13 @@ def _absolute(url):
 def feature(action):
     """One action as a GeoJSON Feature: public fields, the date without time of day."""
     images = {}
-    if action.renditions_public:
-        for name in ("thumb", "display"):
-            rendition = action.rendition(name)
-            if rendition:
-                images[name] = {
-                    "url": _absolute(default_storage.url(rendition["path"])),
-                    "width": rendition["width"],
-                    "height": rendition["height"],
-                }
+    for name in ("thumb", "display"):
+        if rendition := public_rendition(action, name):
+            images[name] = {
+                "url": _absolute(default_storage.url(rendition["path"])),
+                "width": rendition["width"],
+                "height": rendition["height"],
+            }
     return {
         "type": "Feature",
         "id": action.pk,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import ImageDraw, ImageFont
 
 from actions import materials, services
 from actions.models import (
@@ -20,7 +21,7 @@ from actions.models import (
     CampaignMaterial,
     LocationPrecision,
 )
-from soliday.demo_images import picture_upload
+from soliday.demo_images import picture, picture_upload
 
 CAMPAIGN = {
     "slug": "4august",
@@ -351,10 +352,6 @@ LETTER_LINES = [
 
 def poster_png():
     """An A-series poster (1:1.414) drawn in code."""
-    from PIL import ImageDraw, ImageFont
-
-    from soliday.demo_images import picture
-
     image = picture("poster", width=707, height=1000)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=64)
@@ -457,10 +454,11 @@ def load(stdout=None):
     evening = timezone.make_aware(datetime.datetime.combine(campaign.starts_on, datetime.time(19)))
 
     created = 0
+    existing = set(Action.objects.filter(campaign=campaign).values_list("caption", flat=True))
     entries = [(entry, True) for entry in APPROVED] + [(entry, False) for entry in PENDING]
     for number, (entry, approve) in enumerate(entries):
         city, country, latitude, longitude, action_type, language, caption, shape = entry
-        if Action.objects.filter(campaign=campaign, caption=caption).exists():
+        if caption in existing:
             continue
         upload = None
         if shape:
@@ -486,8 +484,9 @@ def load(stdout=None):
         )
         # The task may run elsewhere (a worker): process here so the demo is complete at once.
         services.process_photo(action.pk)
-        submitted = evening + timedelta(minutes=7 * number)
-        if not approve:
+        if approve:
+            submitted = evening + timedelta(minutes=7 * number)
+        else:
             submitted = timezone.now() - timedelta(hours=len(entries) - number)
         Action.objects.filter(pk=action.pk).update(submitted_at=submitted)
         if approve:

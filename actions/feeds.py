@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from actions.gallery import public_photos, public_place
+from actions.gallery import public_photos, public_rendition, public_title
 from actions.models import Campaign
 
 FEED_SIZE = 30
@@ -46,15 +46,10 @@ class ActionsFeed(Feed):
         return self.actions(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        place = public_place(item)
-        return (
-            f"{item.get_action_type_display()}, {place}"
-            if place
-            else item.get_action_type_display()
-        )
+        return public_title(item)
 
     def item_description(self, item):
-        display = item.rendition("display") if item.renditions_public else None
+        display = public_rendition(item, "display")
         image = (
             format_html(
                 '<p><img src="{}" width="{}" height="{}" alt="{}"></p>',
@@ -81,7 +76,7 @@ class ActionsFeed(Feed):
         return [tag.name for tag in item.hashtags.all()]
 
     def item_enclosures(self, item):
-        display = item.rendition("display") if item.renditions_public else None
+        display = public_rendition(item, "display")
         if not display:
             return []
         path = display["path"]

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext_lazy
 
 from actions import faces, location, uploads
 from actions.models import Action, ActionType, Campaign, LocationPrecision
-from soliday import countries
+from soliday import countries, images
 
 MAX_HASHTAGS = 10
 MAX_HASHTAG_LENGTH = 50
@@ -19,6 +19,11 @@ HASHTAG = re.compile(r"[\w-]+")
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
 # The participant's own point, used only by the precisions that keep one; their empty values.
 POINT_FIELDS = {"use_photo_location": False, "latitude": None, "longitude": None}
+TEXT_TOO_LONG = {
+    "max_length": _(
+        "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
+    ),
+}
 
 
 def parse_hashtags(text):
@@ -48,25 +53,24 @@ class CampaignSelect(forms.Select):
         return option
 
 
-class PhotoInput(forms.FileInput):
+class NoRequiredAttribute:
+    """A widget mixin: no `required` attribute, for a field that other choices in the
+    form can make optional (the form checks it on the server)."""
+
+    def use_required_attribute(self, initial):
+        return False
+
+
+class PhotoInput(NoRequiredAttribute, forms.FileInput):
     """No `required` attribute: "I have no photo" must let the browser send the form."""
 
-    def use_required_attribute(self, initial):
-        return False
 
-
-class PlaceInput(forms.TextInput):
+class PlaceInput(NoRequiredAttribute, forms.TextInput):
     """No `required` attribute: "the country only" must let the browser send no city."""
 
-    def use_required_attribute(self, initial):
-        return False
 
-
-class CountrySelect(forms.Select):
+class CountrySelect(NoRequiredAttribute, forms.Select):
     """No `required` attribute: "no location" must let the browser send no country."""
-
-    def use_required_attribute(self, initial):
-        return False
 
 
 class PrecisionSelect(forms.RadioSelect):
@@ -211,22 +215,14 @@ class SubmitForm(forms.Form):
         required=False,
         max_length=Action._meta.get_field("caption").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "max_length": _(
-                "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
-            ),
-        },
+        error_messages=TEXT_TOO_LONG,
     )
     alt_text = forms.CharField(
         label=_("What does the photo show?"),
         required=False,
         max_length=Action._meta.get_field("alt_text").max_length,
         help_text=_("One sentence for people who cannot see the photo."),
-        error_messages={
-            "max_length": _(
-                "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
-            ),
-        },
+        error_messages=TEXT_TOO_LONG,
     )
     name = forms.CharField(
         label=_("Your name as shown with the photo"),
@@ -282,7 +278,7 @@ class SubmitForm(forms.Form):
             )
         if "photo" in oversized:
             # The upload handler stopped reading the file, so the field arrives empty.
-            too_large = uploads.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)
+            too_large = images.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)
             self.fields["photo"].error_messages["required"] = too_large.message
         field = self.fields["campaign"]
         field.queryset = Campaign.objects.active().prefetch_related("hashtags")

@@ -6,7 +6,6 @@ campaign's results but never appear here).
 """
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -17,7 +16,7 @@ from taggit.models import Tag
 
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType, Campaign, Tally
-from actions.pagination import paginate
+from actions.pagination import newer_than, older_than, paginate
 from soliday import countries
 
 # The columns a card or the action page shows: private fields (email, language,
@@ -44,15 +43,28 @@ PUBLIC_FIELDS = (
 )
 
 
-def public_photos():
-    """Approved actions whose photo is public: what the gallery, feeds and tag pages show."""
+def _with_public_photo(queryset):
+    return queryset.filter(photo_status=Action.PhotoStatus.READY, renditions_public=True)
+
+
+def public_actions():
+    """Approved actions with only the columns public pages show, campaigns and hashtags."""
     return (
         Action.objects.approved()
-        .filter(photo_status=Action.PhotoStatus.READY, renditions_public=True)
         .select_related("campaign")
         .only(*PUBLIC_FIELDS)
         .prefetch_related("hashtags")
     )
+
+
+def public_photos():
+    """Approved actions whose photo is public: what the gallery, feeds and tag pages show."""
+    return _with_public_photo(public_actions())
+
+
+def public_rendition(action, name):
+    """The action's rendition called `name` while its photo is public, else None."""
+    return action.rendition(name) if action.renditions_public else None
 
 
 def public_place(action):
@@ -61,6 +73,13 @@ def public_place(action):
     """
     city = action.city if action.city_shown else ""
     return ", ".join(name for name in (city, countries.name(action.country)) if name)
+
+
+def public_title(action):
+    """ "Type, place" as public pages title an action; the type alone without a place."""
+    place = public_place(action)
+    kind = action.get_action_type_display()
+    return f"{kind}, {place}" if place else kind
 
 
 def _page(request, queryset):
@@ -140,22 +159,10 @@ def neighbours(action):
     if action.published_at is None:
         return None, None
     at, pk = action.published_at, action.pk
-    base = (
-        Action.objects.approved()
-        .filter(photo_status=Action.PhotoStatus.READY, renditions_public=True)
-        .only("id")
-    )
+    base = _with_public_photo(Action.objects.approved()).only("id")
     # Each walks actions_approved_pub_idx from this action, one row.
-    newer = (
-        base.filter(Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk)))
-        .order_by("published_at", "pk")
-        .first()
-    )
-    older = (
-        base.filter(Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk)))
-        .order_by("-published_at", "-pk")
-        .first()
-    )
+    newer = base.filter(newer_than(at, pk)).order_by("published_at", "pk").first()
+    older = base.filter(older_than(at, pk)).order_by("-published_at", "-pk").first()
     return newer, older
 
 
@@ -176,20 +183,10 @@ def detail(request, pk):
 
     Queries: the action with its campaign, its hashtags, the newer and older neighbours.
     """
-    action = get_object_or_404(
-        Action.objects.approved()
-        .select_related("campaign")
-        .only(*PUBLIC_FIELDS)
-        .prefetch_related("hashtags"),
-        pk=pk,
-    )
+    action = get_object_or_404(public_actions(), pk=pk)
     newer, older = neighbours(action)
     place = public_place(action)
-    title = (
-        f"{action.get_action_type_display()}, {place}"
-        if place
-        else action.get_action_type_display()
-    )
+    title = public_title(action)
     url = settings.SITE_URL + action.get_absolute_url()
     return render(
         request,

@@ -32,7 +32,6 @@ from django.db.models.functions import Floor, Greatest, Least, Ln, Radians, Sin
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +39,7 @@ from django.views.decorators.http import require_safe
 
 from actions import stats
 from actions.filters import ActionFilters
+from actions.gallery import public_rendition
 from actions.models import Action, MapCell, Tally
 from soliday import countries as country_names
 from soliday.publiccache import public_cache
@@ -123,18 +123,14 @@ def parse_bbox(value):
 # The grid of actions.stats, in both directions.
 
 
-def _grid_size(zoom):
-    return 2**zoom * stats.CELLS_PER_TILE
-
-
 def _cell_lon(x, zoom):
     """Western edge of column x."""
-    return x / _grid_size(zoom) * 360.0 - 180.0
+    return x / stats.grid_size(zoom) * 360.0 - 180.0
 
 
 def _cell_lat(y, zoom):
     """Northern edge of row y."""
-    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / _grid_size(zoom)))))
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / stats.grid_size(zoom)))))
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ class CellRange:
 
     def bbox(self):
         """The box covered by whole cells: the live path counts the same cells as MapCell."""
-        size = _grid_size(self.zoom)
+        size = stats.grid_size(self.zoom)
         north = 90.0 if self.y0 == 0 else _cell_lat(self.y0, self.zoom)
         south = -90.0 if self.y1 == size - 1 else _cell_lat(self.y1 + 1, self.zoom)
         lons = tuple(
@@ -227,7 +223,7 @@ def _precounted_cells(cells, filters):
 
 def _cell_expressions(zoom):
     """stats.cell() in SQL: the column and row of an action's public point at `zoom`."""
-    size = _grid_size(zoom)
+    size = stats.grid_size(zoom)
     latitude = Greatest(
         Least(F("public_latitude"), Value(stats.MAX_LATITUDE)), Value(-stats.MAX_LATITUDE)
     )
@@ -331,7 +327,7 @@ def point(action):
 
     The city is null until it has K actions; the point is then the country's centre.
     """
-    thumb = action.rendition("thumb") if action.renditions_public else None
+    thumb = public_rendition(action, "thumb")
     return {
         "id": action.pk,
         "lat": round(action.public_latitude, 5),
@@ -405,9 +401,8 @@ def clusters(request):
     except BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
     filters = ActionFilters.from_query(request.GET)
-    response = JsonResponse(clusters_for(zoom, bbox, filters))
-    patch_cache_control(response, public=True, max_age=60)
-    return response
+    # Cache-Control comes from @public_cache: public, revalidated every time.
+    return JsonResponse(clusters_for(zoom, bbox, filters))
 
 
 # The page and the partial.

@@ -33,7 +33,6 @@ FORMATS = {
     "docx": ("DOCX", (b"PK\x03\x04",)),
     "odt": ("ODT", (b"PK\x03\x04",)),
 }
-ALLOWED_EXTENSIONS = sorted(FORMATS)
 
 SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
 # Anything that could run or fetch when the SVG is opened from our origin.
@@ -47,10 +46,11 @@ SVG_FORBIDDEN = re.compile(
 SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "handler", "iframe", "embed", "object"}
 # A reference may point inside the file, or hold an embedded picture; nothing else.
 SVG_SAFE_REFERENCE = re.compile(r"#|data:image/(png|jpeg|gif|webp)[;,]")
-# CSS that could fetch from elsewhere: url() outside the file, @import, and escapes
-# (\69mport) that hide either.
-CSS_FETCH = re.compile(r"url\(\s*['\"]?\s*(?!#)|@|\\", re.IGNORECASE)
+# A paint or style from elsewhere: url() pointing outside the file.
 CSS_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+# CSS that could fetch from elsewhere: such a url(), @import, and escapes (\69mport)
+# that hide either.
+CSS_FETCH = re.compile(CSS_OUTSIDE_URL.pattern + r"|@|\\", re.IGNORECASE)
 
 
 def material_path(instance, filename):

@@ -197,9 +197,9 @@ class Takedown(models.Model):
         ]
 
     def __str__(self):
-        parts = [str(value) for value in (self.campaign, self.country, self.city) if value] + (
-            [f"#{self.hashtag}"] if self.hashtag else []
-        )
+        parts = [str(value) for value in (self.campaign, self.country, self.city) if value]
+        if self.hashtag:
+            parts.append(f"#{self.hashtag}")
         return " · ".join(parts)
 
     @property
@@ -567,7 +567,7 @@ class CampaignIdea(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("campaigns:detail", kwargs={"slug": self.campaign.slug})
+        return self.campaign.get_absolute_url()
 
 
 class CampaignMaterial(models.Model):

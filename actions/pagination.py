@@ -56,6 +56,17 @@ class Page:
         return len(self.items)
 
 
+def newer_than(published_at, pk):
+    """Actions after (published_at, pk) in publication order. The first condition bounds
+    the index scan; the second breaks ties."""
+    return Q(published_at__gte=published_at) & (Q(published_at__gt=published_at) | Q(pk__gt=pk))
+
+
+def older_than(published_at, pk):
+    """Actions before (published_at, pk) in publication order."""
+    return Q(published_at__lte=published_at) & (Q(published_at__lt=published_at) | Q(pk__lt=pk))
+
+
 def anchor(token):
     """(published_at, id) of the approved action a cursor names, or None. One query."""
     pk = decode_cursor(token)
@@ -82,13 +93,8 @@ def paginate(queryset, *, after=None, before=None, size=None):
     if point is None and before:
         point = anchor(before)
         if point is not None:
-            published_at, pk = point
-            # The first condition bounds the index scan; the second breaks ties.
             rows = list(
-                queryset.filter(
-                    Q(published_at__gte=published_at)
-                    & (Q(published_at__gt=published_at) | Q(pk__gt=pk))
-                ).order_by("published_at", "pk")[: size + 1]
+                queryset.filter(newer_than(*point)).order_by("published_at", "pk")[: size + 1]
             )
             more = len(rows) > size
             items = rows[:size][::-1]
@@ -98,10 +104,7 @@ def paginate(queryset, *, after=None, before=None, size=None):
                 newer=encode_cursor(items[0].pk) if more else None,
             )
     if point is not None:
-        published_at, pk = point
-        queryset = queryset.filter(
-            Q(published_at__lte=published_at) & (Q(published_at__lt=published_at) | Q(pk__lt=pk))
-        )
+        queryset = queryset.filter(older_than(*point))
     rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
     items = rows[:size]
     return Page(

@@ -52,7 +52,7 @@ def decode(data, *, max_pixels, long_edge=MASTER_LONG_EDGE):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=_openers())
+            image = Image.open(io.BytesIO(data), formats=images.openers(ALLOWED_FORMATS))
             width, height = image.size
             if width * height > max_pixels:
                 raise UnreadablePhoto(f"{width}×{height} pixels is over the limit")
@@ -75,13 +75,6 @@ def decode(data, *, max_pixels, long_edge=MASTER_LONG_EDGE):
     ) as exc:
         raise UnreadablePhoto(f"{type(exc).__name__}: {exc}") from exc
     return image
-
-
-def _openers():
-    """The allowed formats Pillow has an opener for: MPO files come through the JPEG one
-    (and Image.open raises KeyError for a name without an opener)."""
-    Image.init()
-    return [name for name in ALLOWED_FORMATS if name in Image.OPEN]
 
 
 def clean(image, *, long_edge=MASTER_LONG_EDGE):

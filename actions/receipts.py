@@ -22,7 +22,6 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -73,10 +72,6 @@ def _not_found(request):
     """
     urls = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
     return render(request, "404.html", {"translation_urls": urls}, status=404)
-
-
-def _page_url(token):
-    return f"{reverse('actions:receipt')}?{urlencode({'token': token})}"
 
 
 # The thanks page's cookie
@@ -216,7 +211,7 @@ def delay(request):
     else:
         # Rejected meanwhile: the page now says so.
         messages.error(request, gettext("This action can no longer be delayed."))
-    return redirect(_page_url(token))
+    return redirect(services.receipt_path(token))
 
 
 @require_POST

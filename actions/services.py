@@ -444,8 +444,7 @@ def conceal(action, status):
 
 def remove_photo(action):
     """Delete every file of the photo once committed (rejected or withdrawn: none is kept)."""
-    for storage, paths in _files_of(action):
-        files.delete_on_commit(storage, [path for path in paths if path])
+    _delete_files_on_commit(action)
     if action.photo_status != Action.PhotoStatus.NONE:
         action.photo_status = Action.PhotoStatus.REMOVED
     action.upload = action.photo = ""
@@ -506,17 +505,19 @@ def _decide(actions, allowed, decide, *, failure):
 def delete_action(action):
     """Delete an action with every file it has, once the deletion is committed."""
     stats.unpublish(action)
-    for storage, paths in _files_of(action):
-        files.delete_on_commit(storage, paths)
+    _delete_files_on_commit(action)
     action.delete()
 
 
-def _files_of(action):
+def _delete_files_on_commit(action):
+    """Delete every file of the action (upload, master, renditions) once committed."""
     renditions = [r["path"] for r in action.renditions]
     private = [action.upload, action.photo]
     if action.renditions_public:
-        return [(private_storage(), private), (default_storage, renditions)]
-    return [(private_storage(), private + renditions)]
+        files.delete_on_commit(private_storage(), private)
+        files.delete_on_commit(default_storage, renditions)
+    else:
+        files.delete_on_commit(private_storage(), private + renditions)
 
 
 def _forget_master(action):
@@ -529,10 +530,9 @@ def _forget_master(action):
     return [path] if path else []
 
 
-def _move_renditions(action, source, target, *, public, retire=()):
-    """Copy the renditions under new random names; the old copies (and the paths in
-    `retire`, also in source) go on commit."""
-    old_paths = [r["path"] for r in action.renditions] + list(retire)
+def _move_renditions(action, source, target, *, public):
+    """Copy the renditions under new random names; the old copies go on commit."""
+    old_paths = [r["path"] for r in action.renditions]
     moved = []
     for rendition in action.renditions:
         with source.open(rendition["path"], "rb") as fileobj:
@@ -561,10 +561,10 @@ def _save(action):
     action.save(update_fields=DECISION_FIELDS)
 
 
-def _log(moderator, action, message):
-    if moderator is not None:
+def _log(user, obj, message, flag=CHANGE):
+    if user is not None:
         LogEntry.objects.log_actions(
-            moderator.pk, [action], CHANGE, change_message=message, single_object=True
+            user.pk, [obj], flag, change_message=message, single_object=True
         )
 
 
@@ -671,7 +671,12 @@ def receipt_url(token):
 
     The token is in the query string, which the access log does not record.
     """
-    return f"{settings.SITE_URL}{reverse('actions:receipt')}?{urlencode({'token': token})}"
+    return settings.SITE_URL + receipt_path(token)
+
+
+def receipt_path(token):
+    """The receipt page's path with `token` in its query string."""
+    return f"{reverse('actions:receipt')}?{urlencode({'token': token})}"
 
 
 # Purging
@@ -791,13 +796,7 @@ def take_down(*, campaign=None, country="", city="", hashtag="", reason, user):
         takedown.hidden_count = len(pks)
         takedown.save(update_fields=["hidden_count"])
         if user is not None:
-            LogEntry.objects.log_actions(
-                user.pk,
-                [takedown],
-                ADDITION,
-                change_message=gettext("Taken down: %(reason)s") % {"reason": reason},
-                single_object=True,
-            )
+            _log(user, takedown, gettext("Taken down: %(reason)s") % {"reason": reason}, ADDITION)
             _log_many(
                 user,
                 pks,
@@ -832,14 +831,7 @@ def lift_takedown(takedown, *, user, reason):
             locked.lifted_by = user
             locked.lift_reason = reason
             locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-            if user is not None:
-                LogEntry.objects.log_actions(
-                    user.pk,
-                    [locked],
-                    CHANGE,
-                    change_message=gettext("Lifted: %(reason)s") % {"reason": reason},
-                    single_object=True,
-                )
+            _log(user, locked, gettext("Lifted: %(reason)s") % {"reason": reason})
             publiccache.bump_on_commit()
     takedown.lifted_at, takedown.lifted_by, takedown.lift_reason = (
         locked.lifted_at,
@@ -932,30 +924,22 @@ def send_decision_mail(action):
 
     The address is never logged: a failure is logged with the action's id only.
     """
-    try:
-        # Approved, whether public now or held back (the participant's "not before"
-        # time, or a takedown): the page's address is where it will be.
-        approved = action.status in DECIDED_VISIBLE
-        template = "approved" if approved else "rejected"
-        with translation.override(action.language):
-            context = {
-                "action": action,
-                "campaign": action.campaign.name,
-                "url": settings.SITE_URL + action.get_absolute_url() if approved else "",
-                "reason": action.rejection_reason,
-                "public": action.status == Action.Status.APPROVED,
-                "scheduled": action.status == Action.Status.SCHEDULED,
-                "time_zone": settings.TIME_ZONE,
-            }
-            subject = render_to_string(f"emails/actions/{template}_subject.txt", context)
-            body = render_to_string(f"emails/actions/{template}.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [action.email])
-    except Exception as exc:
-        logger.warning(
-            "Could not send the decision mail for action %s (%s)", action.pk, type(exc).__name__
-        )
-        return False
-    return True
+    # Approved, whether public now or held back (the participant's "not before"
+    # time, or a takedown): the page's address is where it will be.
+    approved = action.status in DECIDED_VISIBLE
+
+    def context():
+        return {
+            "action": action,
+            "campaign": action.campaign.name,
+            "url": settings.SITE_URL + action.get_absolute_url() if approved else "",
+            "reason": action.rejection_reason,
+            "public": action.status == Action.Status.APPROVED,
+            "scheduled": action.status == Action.Status.SCHEDULED,
+            "time_zone": settings.TIME_ZONE,
+        }
+
+    return _mail(action, "approved" if approved else "rejected", context, "decision")
 
 
 def mail_receipt_on_commit(action):
@@ -970,15 +954,25 @@ def send_receipt_mail(action, token):
 
     Never raises; neither the address nor the token is ever logged.
     """
+
+    def context():
+        return {"campaign": action.campaign.name, "url": receipt_url(token)}
+
+    return _mail(action, "receipt", context, "receipt")
+
+
+def _mail(action, template, context, kind):
+    """Send emails/actions/<template> to the participant, with `context()` made in their
+    language. Never raises: a failure is logged with the action's id and `kind` only."""
     try:
         with translation.override(action.language):
-            context = {"campaign": action.campaign.name, "url": receipt_url(token)}
-            subject = render_to_string("emails/actions/receipt_subject.txt", context)
-            body = render_to_string("emails/actions/receipt.txt", context)
+            values = context()
+            subject = render_to_string(f"emails/actions/{template}_subject.txt", values)
+            body = render_to_string(f"emails/actions/{template}.txt", values)
         send_mail(" ".join(subject.split()), body, None, [action.email])
     except Exception as exc:
         logger.warning(
-            "Could not send the receipt mail for action %s (%s)", action.pk, type(exc).__name__
+            "Could not send the %s mail for action %s (%s)", kind, action.pk, type(exc).__name__
         )
         return False
     return True

@@ -63,11 +63,14 @@ def split_city_key(key):
     return country, city
 
 
+def grid_size(zoom):
+    """Cells across (and down) the world at `zoom`."""
+    return 2**zoom * CELLS_PER_TILE
+
+
 def cell(latitude, longitude, zoom):
     """The (x, y) of the grid cell holding a point at `zoom`."""
-    size = 2**zoom * CELLS_PER_TILE
-    x, y = _fractions(latitude, longitude)
-    return min(size - 1, max(0, int(x * size))), min(size - 1, max(0, int(y * size)))
+    return _cell(*_fractions(latitude, longitude), grid_size(zoom))
 
 
 def cells_of(latitude, longitude):
@@ -76,13 +79,14 @@ def cells_of(latitude, longitude):
     cell() for each zoom, with the projection computed once: rebuild() makes 15 million.
     """
     x, y = _fractions(latitude, longitude)
-    return [
-        [zoom, min(size - 1, max(0, int(x * size))), min(size - 1, max(0, int(y * size)))]
-        for zoom, size in _GRID_SIZES
-    ]
+    return [[zoom, *_cell(x, y, size)] for zoom, size in _GRID_SIZES]
 
 
-_GRID_SIZES = tuple((zoom, 2**zoom * CELLS_PER_TILE) for zoom in range(MAX_CELL_ZOOM + 1))
+_GRID_SIZES = tuple((zoom, grid_size(zoom)) for zoom in range(MAX_CELL_ZOOM + 1))
+
+
+def _cell(x, y, size):
+    return min(size - 1, max(0, int(x * size))), min(size - 1, max(0, int(y * size)))
 
 
 def _fractions(latitude, longitude):
@@ -132,14 +136,20 @@ def _rows(pks):
     """The Rows of the actions `pks`, with their hashtags: two queries per CHUNK actions."""
     rows = []
     for chunk in _chunks(sorted(pks)):
-        tags = defaultdict(list)
-        for pk, name in TaggedAction.objects.filter(content_object_id__in=chunk).values_list(
-            "content_object_id", "tag__name"
-        ):
-            tags[pk].append(name)
+        tags = _tags(chunk)
         found = _row_values(Action.objects.filter(pk__in=chunk).order_by("pk"))
         rows += [Row(*values, tags[values[0]]) for values in found]
     return rows
+
+
+def _tags(pks):
+    """{pk: [hashtag names]} of the actions `pks`, in one query."""
+    tags = defaultdict(list)
+    for pk, name in TaggedAction.objects.filter(content_object_id__in=pks).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tags[pk].append(name)
+    return tags
 
 
 def _city_key_of(row):
@@ -541,7 +551,7 @@ def rebuild():
     come first (one GROUP BY), so each action knows at once whether its city is shown.
     """
     k = min_city_count()
-    tallies, cells = Counter(), defaultdict(lambda: [0, 0.0, 0.0])
+    changes = Changes()  # only its tallies and cells: the rows go through _bulk_writer()
     count = 0
     with transaction.atomic():
         Tally.objects.all().delete()
@@ -563,33 +573,30 @@ def rebuild():
             for values in rows.iterator(chunk_size=CHUNK):
                 batch.append(values)
                 if len(batch) == CHUNK:
-                    write(_rebuild_batch(batch, cities, k, tallies, cells))
+                    write(_rebuild_batch(batch, cities, k, changes))
                     count += len(batch)
                     batch = []
-            write(_rebuild_batch(batch, cities, k, tallies, cells))
+            write(_rebuild_batch(batch, cities, k, changes))
             count += len(batch)
         _insert(
             Tally,
             ("campaign_id", "dimension", "key", "count"),
-            ((*key, n) for key, n in tallies.items()),
+            ((*key, n) for key, n in changes.tallies.items()),
         )
         _insert(
             MapCell,
             ("campaign_id", "zoom", "x", "y", "count", "latitude_sum", "longitude_sum"),
-            ((*key, *sums) for key, sums in cells.items()),
+            ((*key, *sums) for key, sums in changes.cells.items()),
         )
     return count
 
 
-def _rebuild_batch(batch, cities, k, tallies, cells):
-    """Count a batch of approved actions; returns the rows to write (see _write_rows)."""
+def _rebuild_batch(batch, cities, k, changes):
+    """Count a batch of approved actions in `changes`; returns the rows to write (see
+    _write_rows)."""
     if not batch:
         return []
-    tags = defaultdict(list)
-    for action_id, name in TaggedAction.objects.filter(
-        content_object_id__in=[values[0] for values in batch]
-    ).values_list("content_object_id", "tag__name"):
-        tags[action_id].append(name)
+    tags = _tags([values[0] for values in batch])
     written = []
     for values in batch:
         row = Row(*values, tags[values[0]])
@@ -597,15 +604,7 @@ def _rebuild_batch(batch, cities, k, tallies, cells):
         shown = key is not None and cities[(row.campaign_id, key)] >= k
         point = public_point(shown, row.latitude, row.longitude, row.country)
         counted = _counted(row.campaign_id, _tallies(row), point, shown)
-        for dimension, tally_key in counted["tallies"]:
-            tallies[(row.campaign_id, dimension, tally_key)] += 1
-        if point:
-            latitude, longitude = point
-            for zoom, x, y in counted["cells"]:
-                sums = cells[(row.campaign_id, zoom, x, y)]
-                sums[0] += 1
-                sums[1] += latitude
-                sums[2] += longitude
+        changes.count(counted, +1)
         written.append((row.pk, counted, shown, *(point or (None, None))))
     return written
 

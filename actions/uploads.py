@@ -33,15 +33,6 @@ DECODED_LATER = frozenset({"HEIF"})
 MAX_ASPECT_RATIO = 10
 MIN_SIDE = 32
 
-UNREADABLE = _("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC photo.")
-
-
-def too_large_error(max_bytes):
-    return ValidationError(
-        _("The file is too large: at most %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)},
-        code="too_large",
-    )
-
 
 def validate_upload(upload, *, max_bytes=None, max_pixels=None):
     """Prove that `upload` is a photo we accept and return it opened with Pillow.
@@ -56,13 +47,13 @@ def validate_upload(upload, *, max_bytes=None, max_pixels=None):
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > max_bytes:
-        raise too_large_error(max_bytes)
+        raise images.too_large_error(max_bytes)
 
     # Read the header alone first: the format, and the size in pixels.
     image = _probe(upload, max_pixels)
     width, height = image.size
     if width * height > max_pixels:
-        raise _too_many_pixels(max_pixels)
+        raise images.too_many_pixels_error(max_pixels)
     if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
         raise ValidationError(
             _("This picture is too narrow or too tall (%(width)s × %(height)s pixels).")
@@ -92,26 +83,11 @@ def _probe(upload, max_pixels):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(upload, formats=_openers())
+            return Image.open(upload, formats=images.openers(ALLOWED_FORMATS))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(max_pixels) from None
+        raise images.too_many_pixels_error(max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(UNREADABLE, code="invalid_image") from exc
-
-
-def _openers():
-    # Only names Pillow has an opener for: MPO comes through JPEG's, and an unknown
-    # name would be a KeyError instead of a refusal.
-    Image.init()
-    return [name for name in ALLOWED_FORMATS if name in Image.OPEN]
-
-
-def _too_many_pixels(max_pixels):
-    return ValidationError(
-        _("The picture is too large: at most %(limit)s megapixels.")
-        % {"limit": max_pixels // 1_000_000},
-        code="too_many_pixels",
-    )
+        raise ValidationError(images.UNREADABLE, code="invalid_image") from exc
 
 
 def read_gps(image):
@@ -314,9 +290,9 @@ def _reencode(image):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = photos.clean(image, long_edge=max(image.size))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(settings.ACTIONS_PHOTO_MAX_PIXELS) from None
+        raise images.too_many_pixels_error(settings.ACTIONS_PHOTO_MAX_PIXELS) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(UNREADABLE, code="invalid_image") from exc
+        raise ValidationError(images.UNREADABLE, code="invalid_image") from exc
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=REENCODE_QUALITY)
     return buffer.getvalue()

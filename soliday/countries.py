@@ -138,9 +138,7 @@ def _inside_point(rings):
     crossings.sort()
     # Even-odd rule: between the 1st and 2nd crossing is inside, the 3rd and 4th, and so on.
     stretches = [(crossings[i], crossings[i + 1]) for i in range(0, len(crossings) - 1, 2)]
-    if not stretches:
-        return cx, cy
-    if any(west <= cx <= east for west, east in stretches):
+    if not stretches or any(west <= cx <= east for west, east in stretches):
         return cx, cy
     west, east = max(stretches, key=lambda stretch: stretch[1] - stretch[0])
     return (west + east) / 2, cy

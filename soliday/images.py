@@ -39,6 +39,34 @@ class Rendition:
         return {"name": self.name, "path": self.path, "width": self.width, "height": self.height}
 
 
+def too_large_error(max_bytes):
+    return ValidationError(
+        _("The file is too large: at most %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)},
+        code="too_large",
+    )
+
+
+def too_many_pixels_error(max_pixels):
+    return ValidationError(
+        _("The picture is too large: at most %(limit)s megapixels.")
+        % {"limit": max_pixels // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+UNREADABLE = _("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC photo.")
+
+
+def openers(formats):
+    """The names in `formats` that Pillow has an opener of their own for, for Image.open.
+
+    Pillow opens MPO through the JPEG opener and raises KeyError for a name it has none
+    for, which would turn a PNG into a crash.
+    """
+    Image.init()
+    return [name for name in formats if name in Image.OPEN]
+
+
 def open_upload(fileobj, *, max_pixels, max_bytes=None, formats=ALLOWED_FORMATS):
     """Decode an upload fully and return it as a Pillow image, or raise ValidationError.
 
@@ -48,42 +76,23 @@ def open_upload(fileobj, *, max_pixels, max_bytes=None, formats=ALLOWED_FORMATS)
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if max_bytes is not None and size is not None and size > max_bytes:
-        raise ValidationError(
-            _("The file is too large: at most %(limit)s MB.")
-            % {"limit": max_bytes // (1024 * 1024)},
-            code="too_large",
-        )
+        raise too_large_error(max_bytes)
     fileobj.seek(0)
-    # Only formats with an opener of their own: Pillow opens MPO through the JPEG opener and
-    # raises KeyError for a name it has none for, which would turn a PNG into a crash.
-    Image.init()
-    openers = [name for name in formats if name in Image.OPEN]
     try:
         with warnings.catch_warnings():
             # A decompression-bomb warning is an error for us.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(fileobj, formats=openers)
+            image = Image.open(fileobj, formats=openers(formats))
             width, height = image.size
             if width * height > max_pixels:
-                raise ValidationError(
-                    _("The picture is too large: at most %(limit)s megapixels.")
-                    % {"limit": max_pixels // 1_000_000},
-                    code="too_many_pixels",
-                )
+                raise too_many_pixels_error(max_pixels)
             image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _("The picture is too large: at most %(limit)s megapixels.")
-            % {"limit": max_pixels // 1_000_000},
-            code="too_many_pixels",
-        ) from None
+        raise too_many_pixels_error(max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ValidationError(
-            _("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC photo."),
-            code="invalid_image",
-        ) from exc
+        raise ValidationError(UNREADABLE, code="invalid_image") from exc
     return image
 
 

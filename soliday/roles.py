@@ -1,6 +1,7 @@
 """Staff roles: which permissions each group holds. `manage.py setup_roles` applies them."""
 
-# group name -> {app label: [model names]}; each model gets add, change, delete and view.
+# group name -> {app label: [model names]}; each model gets ACTIONS, unless ROLE_ACTIONS
+# (for the whole group) or MODEL_ACTIONS (for one of its models) say otherwise.
 ROLES = {
     "Editors": {
         "news": ["article"],

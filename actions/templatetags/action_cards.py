@@ -1,10 +1,10 @@
 """Filters for showing approved actions on public pages (includes/action_card.html)."""
 
 from django import template
-from django.core.files.storage import default_storage
 
 from actions import gallery
 from soliday import countries
+from soliday.templatetags.soliday import srcset
 
 register = template.Library()
 
@@ -12,9 +12,7 @@ register = template.Library()
 @register.filter
 def rendition(action, name):
     """The action's rendition called `name` ("thumb", "display", "share") while public, or None."""
-    if not action.renditions_public:
-        return None
-    return action.rendition(name)
+    return gallery.public_rendition(action, name)
 
 
 @register.filter
@@ -23,10 +21,8 @@ def photo_srcset(action, names="thumb,display"):
     if not action.renditions_public:
         return ""
     wanted = names.split(",")
-    return ", ".join(
-        f"{default_storage.url(r['path'])} {r['width']}w"
-        for r in sorted(action.renditions, key=lambda r: r["width"])
-        if r["name"] in wanted
+    return srcset(
+        sorted((r for r in action.renditions if r["name"] in wanted), key=lambda r: r["width"])
     )
 
 
