@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from news.markup import render_body
+from soliday.markup import render_body
 
 
 def lead_image_path(instance, filename):
@@ -24,6 +24,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_language(self, language):
         return self.filter(language=language)
+
+    def listed(self, language):
+        """Published articles in `language`, with their tags: what lists show."""
+        return self.published().in_language(language).prefetch_related("tags")
 
 
 class TaggedArticle(TaggedItemBase):

@@ -1,98 +1,17 @@
+"""A participant's action: what they sent, what moderators decided, what is public."""
+
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from actions import materials
-from news.markup import render_body
-
-
-class ActionType(models.TextChoices):
-    PICKET = "picket", _("Picket")
-    LETTER = "letter", _("Letter")
-    PETITION = "petition", _("Petition")
-    ART = "art", _("Art action")
-    PHOTO = "photo", _("Photo action")
-    CONCERT = "concert", _("Concert")
-    STREET_RENAMING = "street_renaming", _("Street renaming")
-    RALLY = "rally", _("Rally")
-    OTHER = "other", _("Other")
-
-
-class CampaignQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
-class CampaignHashtag(TaggedItemBase):
-    content_object = models.ForeignKey("Campaign", on_delete=models.CASCADE)
-
-    class Meta:
-        verbose_name = _("campaign hashtag")
-        verbose_name_plural = _("campaign hashtags")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="actions_campaignhashtag_unique"
-            ),
-        ]
-
-
-class Campaign(models.Model):
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_be = models.CharField(_("name (Belarusian)"), max_length=200, blank=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_be = models.TextField(_("description (Belarusian)"), blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    hashtags = TaggableManager(
-        _("hashtags"),
-        through=CampaignHashtag,
-        blank=True,
-        help_text=_("Offered on the submission form, e.g. 4august, 4августа, bysoliday."),
-    )
-    action_types = models.JSONField(
-        _("expected action types"),
-        default=list,
-        blank=True,
-        help_text=_("The types the form offers first for this campaign; empty means all."),
-    )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Active campaigns are offered on the form.")
-    )
-
-    objects = CampaignQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("campaign")
-        verbose_name_plural = _("campaigns")
-        ordering = ["-starts_on", "slug"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("campaigns:detail", kwargs={"slug": self.slug})
-
-    def _localised(self, field):
-        language = translation.get_language() or "en"
-        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en")
-
-    @property
-    def name(self):
-        return self._localised("name")
-
-    @property
-    def description(self):
-        return self._localised("description")
+from actions.models.campaigns import ActionType, Campaign
+from actions.models.takedowns import Takedown
 
 
 def receipt_hash(token):
@@ -102,9 +21,21 @@ def receipt_hash(token):
 
 
 class ActionQuerySet(models.QuerySet):
-    def approved(self):
-        """The only way an action reaches a public page."""
+    def public(self):
+        """The only way an action reaches a public page, feed, map, count or export.
+
+        Approved and not held back: scheduled and taken-down actions have their own
+        statuses. What of a public action may be shown is `actions.public`'s business.
+        """
         return self.filter(status=Action.Status.APPROVED)
+
+    def with_public_photo(self):
+        """Public actions whose photo is public (processed, in public storage)."""
+        return self.public().filter(photo_status=Action.PhotoStatus.READY, renditions_public=True)
+
+    def approved(self):
+        """The moderators' word for public(): the same rows."""
+        return self.public()
 
     def pending(self):
         return self.filter(status=Action.Status.PENDING)
@@ -126,85 +57,6 @@ class TaggedAction(TaggedItemBase):
                 fields=["content_object", "tag"], name="actions_taggedaction_unique"
             ),
         ]
-
-
-class TakedownQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(lifted_at__isnull=True)
-
-    def matching(self, action):
-        """Active takedowns whose every criterion matches `action` (one query)."""
-        tags = [tag.name for tag in action.hashtags.all()]
-        return self.active().filter(
-            Q(campaign__isnull=True) | Q(campaign=action.campaign_id),
-            Q(country="") | Q(country=action.country),
-            Q(city="") | Q(city__iexact=action.city) if action.city else Q(city=""),
-            Q(hashtag="") | Q(hashtag__in=tags),
-        )
-
-
-class Takedown(models.Model):
-    """An emergency takedown: approved actions matching it are hidden until it is lifted.
-
-    Every criterion given must match (a campaign, a country, a city, a hashtag); an
-    active takedown also holds back matching actions approved or due later.
-    """
-
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("campaign"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    hashtag = models.CharField(_("hashtag"), max_length=100, blank=True)
-    reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(_("taken down"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken down by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lifted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    lift_reason = models.TextField(_("reason for lifting"), blank=True)
-    hidden_count = models.PositiveIntegerField(_("actions hidden"), default=0)
-
-    objects = TakedownQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("takedown")
-        verbose_name_plural = _("takedowns")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(campaign__isnull=True, country="", city="", hashtag=""),
-                name="actions_takedown_has_criterion",
-            ),
-        ]
-
-    def __str__(self):
-        parts = [str(value) for value in (self.campaign, self.country, self.city) if value]
-        if self.hashtag:
-            parts.append(f"#{self.hashtag}")
-        return " · ".join(parts)
-
-    @property
-    def is_active(self):
-        return self.lifted_at is None
 
 
 class ChecklistItem(models.TextChoices):
@@ -410,7 +262,7 @@ class Action(models.Model):
                 condition=Q(status="approved"),
             ),
             # The map and the GeoJSON: approved actions inside a bounding box, and the
-            # actions of the map's one-action cells (actions.maps._points_for_cells).
+            # actions of the map's one-action cells (actions.clusters._points_for_cells).
             models.Index(
                 fields=["public_latitude", "public_longitude"],
                 name="actions_approved_point_idx",
@@ -457,158 +309,3 @@ class Action(models.Model):
             if rendition["name"] == name:
                 return rendition
         return None
-
-
-class Tally(models.Model):
-    """Approved actions of a campaign counted along one dimension.
-
-    Kept in step by actions.stats whenever an action becomes public or stops
-    being public, so that campaign pages read a few hundred rows instead of
-    counting a million.
-    """
-
-    class Dimension(models.TextChoices):
-        TOTAL = "total", _("total")
-        COUNTRY = "country", _("country")
-        CITY = "city", _("city")
-        TYPE = "type", _("type of action")
-        DAY = "day", _("day")
-        HASHTAG = "hashtag", _("hashtag")
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
-    dimension = models.CharField(max_length=10, choices=Dimension)
-    # "" for the total; "PL"; "PL\tWarsaw"; "letter"; "2026-08-04"; "4august".
-    key = models.CharField(max_length=200, blank=True)
-    count = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("tally")
-        verbose_name_plural = _("tallies")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "dimension", "key"], name="actions_tally_unique"
-            ),
-        ]
-        indexes = [
-            # The campaign page: one dimension, largest counts first.
-            models.Index(fields=["campaign", "dimension", "-count"], name="actions_tally_top_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.campaign_id} {self.dimension} {self.key}: {self.count}"
-
-
-class MapCell(models.Model):
-    """Approved actions with a location, counted per campaign in a grid cell of each zoom.
-
-    At zoom z the Web Mercator world is 2**z tiles wide, each split into
-    CELLS_PER_TILE**2 cells. The map endpoint reads the cells in view instead of
-    grouping every action, so the world view costs the same at 1k and 1M actions.
-    """
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    zoom = models.PositiveSmallIntegerField()
-    x = models.PositiveIntegerField()
-    y = models.PositiveIntegerField()
-    count = models.IntegerField(default=0)
-    latitude_sum = models.FloatField(default=0)
-    longitude_sum = models.FloatField(default=0)
-
-    class Meta:
-        verbose_name = _("map cell")
-        verbose_name_plural = _("map cells")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "zoom", "x", "y"], name="actions_mapcell_unique"
-            ),
-        ]
-        indexes = [
-            # The map endpoint: the cells of one zoom inside the view.
-            models.Index(fields=["zoom", "x", "y"], name="actions_mapcell_view_idx"),
-        ]
-
-    def __str__(self):
-        return f"z{self.zoom} {self.x},{self.y}: {self.count}"
-
-
-class CampaignIdea(models.Model):
-    """A way to take part, written by the editors: a picket, a letter, a street renaming…"""
-
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="ideas"
-    )
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(
-        _("text"),
-        blank=True,
-        help_text=_("Markdown. For a letter: the address and a sample text."),
-    )
-    body_html = models.TextField(editable=False, default="")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("way to take part")
-        verbose_name_plural = _("ways to take part")
-        ordering = ["order", "id"]
-        indexes = [
-            # The campaign page: the ideas of one campaign in its language and English.
-            models.Index(fields=["campaign", "language", "order"], name="actions_idea_page_idx"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        # Derived data, not a side effect: keeps body_html in step with body.
-        self.body_html = render_body(self.body, "markdown")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return self.campaign.get_absolute_url()
-
-
-class CampaignMaterial(models.Model):
-    """A downloadable file for a campaign (poster, banner, letter template), per language."""
-
-    class Kind(models.TextChoices):
-        POSTER = "poster", _("Poster")
-        BANNER = "banner", _("Banner")
-        LETTER = "letter_template", _("Letter template")
-        OTHER = "other", _("Other")
-
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="materials"
-    )
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.POSTER)
-    file = models.FileField(
-        _("file"),
-        upload_to=materials.material_path,
-        max_length=255,
-        validators=[materials.validate_material],
-        help_text=_("PDF, PNG, JPEG, SVG, ZIP, DOCX or ODT, up to 20 MB. Public once saved."),
-    )
-    # Computed from the file by actions.materials.describe() when it is saved.
-    file_format = models.CharField(_("format"), max_length=10, editable=False, blank=True)
-    file_size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("material")
-        verbose_name_plural = _("materials")
-        ordering = ["order", "id"]
-        indexes = [
-            # The campaign page: the materials of one campaign in its language and English.
-            models.Index(
-                fields=["campaign", "language", "order"], name="actions_material_page_idx"
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
