@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import campaigns
+from actions.views import campaigns
 
 app_name = "campaigns"
 

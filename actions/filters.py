@@ -1,7 +1,7 @@
 """The public filters of approved actions, shared by the gallery, the map, the feeds and the API.
 
     filters = ActionFilters.from_query(request.GET)
-    actions = filters.apply(Action.objects.approved())
+    actions = filters.apply(Action.objects.public())
 
 Parameters (all optional, combined with AND): `campaign` (slug), `country` (ISO code,
 any case), `city` (any case; only a city public pages name, see actions.stats), `tag`
@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from actions import hashtags
 from actions.models import Action, ActionType, Campaign, TaggedAction
 from soliday import countries
 
@@ -80,9 +81,11 @@ class ActionFilters:
             filters.city = city
 
         if tag := given.get("tag"):
-            name = tag.lstrip("#").strip()
+            name = hashtags.normalise(tag)
             if name:
-                given["tag"] = name
+                # Links keep it as typed: the stored spelling of a hashtag no public
+                # action has must not show.
+                given["tag"] = tag.lstrip("#").strip()
                 filters.tag = _find_tag(name)
                 filters.matches_nothing |= filters.tag is None
             else:
@@ -121,7 +124,7 @@ class ActionFilters:
         return not self.matches_nothing and set(self.given) <= {"campaign"}
 
     def apply(self, queryset):
-        """Filter a queryset of approved actions (Action.objects.approved())."""
+        """Filter a queryset of approved actions (Action.objects.public())."""
         if self.matches_nothing:
             return queryset.none()
         conditions = Q()
@@ -186,7 +189,7 @@ def _find_tag(name):
         Q(name__iexact=name) | Q(slug=slug) | Q(slug=name.lower()),
         Exists(
             TaggedAction.objects.filter(
-                tag=OuterRef("pk"), content_object__in=Action.objects.approved()
+                tag=OuterRef("pk"), content_object__in=Action.objects.public()
             )
         ),
     ).order_by("pk")[:5]

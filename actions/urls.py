@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import get_converters
 
-from actions import feeds, gallery, maps, receipts, views
+from actions.views import feeds, gallery, maps, receipts, submission
 from soliday.converters import UnicodeSlugConverter
 
 if "uslug" not in get_converters():  # news.urls may have registered it already
@@ -10,9 +10,9 @@ if "uslug" not in get_converters():  # news.urls may have registered it already
 app_name = "actions"
 
 urlpatterns = [
-    path("submit/", views.submit, name="submit"),
-    path("submit/thanks/", views.thanks, name="thanks"),
-    path("cities/", views.cities, name="cities"),
+    path("submit/", submission.submit, name="submit"),
+    path("submit/thanks/", submission.thanks, name="thanks"),
+    path("cities/", submission.cities, name="cities"),
     # The participant's receipt: the token is in the query string or the form, never
     # in the path, so the access log does not record it.
     path("receipt/", receipts.receipt, name="receipt"),

@@ -325,8 +325,8 @@ def print_times(name, values):
 
 def deep_cursor(pages):
     """The cursor of the page `pages` deep in the gallery (or of the last full page)."""
-    from actions.gallery import public_photos
     from actions.pagination import encode_cursor
+    from actions.public import photos as public_photos
 
     queryset = public_photos().order_by("-published_at", "-pk").values_list("pk", flat=True)
     total = public_photos().count()

@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from news.models import Article
-from news.views import public_tags
+from soliday.tags import public_tags
 
 FEED_SIZE = 20
 

@@ -3,49 +3,32 @@ import re
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic.dates import YearArchiveView
-from taggit.models import Tag
 
-from actions import campaigns
-from actions.models import Action, TaggedAction
-from news.models import Article, TaggedArticle
+from news.models import Article
+from soliday.tags import public_tags
 
 PAGE_SIZE = 10
-HOME_SIZE = 6
 # Longer queries are cut: nobody types more, and the database need not parse it.
 MAX_QUERY_LENGTH = 200
 
 SEARCH_CONFIGS = {"en": "english", "ru": "russian"}  # PostgreSQL has no Belarusian one.
 
 
-def public_articles(request=None):
+def public_articles():
     """Published articles in the current language, ready for a list."""
-    return (
-        Article.objects.published().in_language(translation.get_language()).prefetch_related("tags")
-    )
+    return Article.objects.listed(translation.get_language())
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     # get_page() turns page=abc into the first page and page=99999 into the last.
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-@require_GET
-def home(request):
-    """The active campaign first (its counters and latest photos), then the latest news."""
-    campaign = campaigns.active_campaign()
-    context = {"campaign": campaign, "articles": public_articles()[:HOME_SIZE]}
-    if campaign is not None:
-        total, countries, cities = campaigns.counters(campaign)
-        context["counters"] = {"total": total, "countries": countries, "cities": cities}
-        context["photos"] = campaigns.latest_photos(campaign, campaigns.HOME_PHOTOS)
-    return render(request, "news/home.html", context)
 
 
 @require_GET
@@ -95,26 +78,6 @@ def article_detail(request, slug):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def public_tags():
-    """Tags of published articles or approved actions (taggit's Tag table holds both).
-
-    A tag that only drafts or pending and rejected actions carry is unknown: its page
-    must not tell that it exists.
-    """
-    return Tag.objects.filter(
-        Exists(
-            TaggedArticle.objects.filter(
-                tag=OuterRef("pk"), content_object__in=Article.objects.published()
-            )
-        )
-        | Exists(
-            TaggedAction.objects.filter(
-                tag=OuterRef("pk"), content_object__in=Action.objects.approved()
-            )
-        )
-    )
 
 
 @require_GET

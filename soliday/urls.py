@@ -5,8 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from actions import api as actions_api
-from news import views as news_views
+from actions.views import api as actions_api
 from news.sitemaps import ArticleSitemap, NewsPagesSitemap
 from soliday import views
 
@@ -31,7 +30,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", news_views.home, name="home"),
+    path("", views.home, name="home"),
     path("news/", include("news.urls")),
     path("actions/", include("actions.urls")),
     path("campaigns/", include("actions.campaign_urls")),

@@ -6,10 +6,27 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from actions import results
 from actions.faces import faces_available
+from news.models import Article
+
+# Articles on the home page.
+HOME_ARTICLES = 6
+
+
+@require_GET
+def home(request):
+    """The most recent active campaign first (its counters and latest photos come from the
+    action_widgets tags), then the latest news in the visitor's language."""
+    context = {
+        "campaign": results.active_campaign(),
+        "articles": Article.objects.listed(get_language())[:HOME_ARTICLES],
+    }
+    return render(request, "news/home.html", context)
 
 
 @require_GET

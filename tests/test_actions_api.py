@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import Action
 from tests.public_helpers import (
     SECRET_EMAIL,
     assert_nothing_private,
@@ -112,13 +113,38 @@ def test_bounding_box(client, approved):
 
 @pytest.mark.parametrize(
     "bbox",
-    ["1,2,3", "a,b,c,d", "1,2,3,4,5", "22,52,20,53", "-200,0,0,1", "0,-91,1,0", "nan,0,1,1", ","],
+    ["1,2,3", "a,b,c,d", "1,2,3,4,5", "22,52,20,53", "-2000,0,0,1", "0,-91,1,0", "nan,0,1,1", ","],
 )
 def test_a_bad_bounding_box_is_a_400_in_json(client, bbox):
     response = client.get(URL, {"bbox": bbox})
 
     assert response.status_code == 400
     assert "bbox" in response.json()["error"]
+
+
+def test_a_view_across_the_antimeridian_is_read_as_the_map_reads_it(client, approved):
+    """The API and the map share one parser (actions.geo): 170..190 is 170..180 and
+    -180..-170, as Leaflet reports a view panned across the date line."""
+    suva = approved(city="Suva", country="FJ", latitude=-18.14, longitude=178.44)
+    approved(city="Apia", country="WS", latitude=-13.83, longitude=-171.76)
+    approved(city="Warsaw", country="PL", latitude=52.23, longitude=21.01)
+
+    across = ids(get(client, bbox="170,-20,190,0"))
+    panned = ids(get(client, bbox="-190,-20,-170,0"))
+
+    assert (
+        sorted(across)
+        == sorted(panned)
+        == sorted(a.pk for a in Action.objects.filter(city__in=["Suva", "Apia"]))
+    )
+    assert suva.pk in across
+
+
+def test_an_error_is_in_the_visitors_language(client):
+    response = client.get(URL, {"bbox": "1,2,3"}, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Параметр bbox")
 
 
 @pytest.mark.parametrize("limit", ["0", "501", "abc", "-5", "1.5"])

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import feeds, services
+from actions import services
 from actions.models import Campaign
+from actions.views import feeds
 from tests.public_helpers import assert_nothing_private
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from actions import maps, services, stats
+from actions import clusters, geo, services
 from actions.filters import ActionFilters
 from actions.models import Action, Campaign
 from tests.actions_helpers import encode, submit, two_colour
@@ -242,14 +242,14 @@ def test_the_answer_does_not_grow_with_the_number_of_actions(client, approved):
 
 
 def test_a_huge_view_at_a_close_zoom_is_counted_on_a_coarser_grid(client, approved, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_CELLS_IN_VIEW", 100)
+    monkeypatch.setattr(geo, "MAX_CELLS_IN_VIEW", 100)
     for city in ("Vilnius", "Warsaw", "Suva"):
         approved(city)
 
     data = clusters_json(client, f"zoom=14&bbox={WORLD}")
 
     assert total(data) == 3
-    assert maps.cell_range(maps.parse_bbox(WORLD), 14).size <= 100
+    assert geo.cell_range(geo.parse_bbox(WORLD), 14).size <= 100
 
 
 def test_a_view_across_the_antimeridian(client, approved):
@@ -266,7 +266,7 @@ def test_a_view_across_the_antimeridian(client, approved):
 
 
 def test_close_in_the_points_in_view_are_limited(client, approved, monkeypatch):
-    monkeypatch.setattr(maps, "POINT_LIMIT", 2)
+    monkeypatch.setattr(clusters, "POINT_LIMIT", 2)
     actions = [approved("Vilnius") for _ in range(3)]
     approved("Kaunas")
 
@@ -345,18 +345,18 @@ def test_the_live_path_agrees_with_the_precounted_cells(approved, campaign, othe
 
     def cells(path, query, bbox, zoom):
         filters = ActionFilters.from_query(QueryDict(query))
-        found = path(maps.cell_range(maps.parse_bbox(bbox), zoom), filters)
+        found = path(geo.cell_range(geo.parse_bbox(bbox), zoom), filters)
         return sorted((c.x, c.y, c.count, round(c.lat, 6), round(c.lon, 6)) for c in found)
 
     for query in ("", "campaign=4august", "campaign=letters"):
         for zoom, bbox in [(0, WORLD), (3, WORLD), (6, "10,45,30,60"), (9, "20,50,27,57")]:
-            precounted = cells(maps._precounted_cells, query, bbox, zoom)
-            live = cells(maps._live_cells, query, bbox, zoom)
+            precounted = cells(clusters._precounted_cells, query, bbox, zoom)
+            live = cells(clusters._live_cells, query, bbox, zoom)
             assert precounted == live, (query, zoom)
             assert precounted or (query, zoom) == ("campaign=letters", 9)  # not vacuous
     # A filter that keeps every action gives the same answer as no filter.
-    assert cells(maps._live_cells, "type=picket", WORLD, 5) == cells(
-        maps._precounted_cells, "", WORLD, 5
+    assert cells(clusters._live_cells, "type=picket", WORLD, 5) == cells(
+        clusters._precounted_cells, "", WORLD, 5
     )
 
 
@@ -542,14 +542,14 @@ def test_the_map_partial_documents_its_context():
 
 
 def test_the_cells_of_a_view(db):
-    bbox = maps.parse_bbox("10,40,30,60")
-    cells = maps.cell_range(bbox, 6)
-    vilnius = stats.cell(*CITIES["Vilnius"][1:], 6)
+    bbox = geo.parse_bbox("10,40,30,60")
+    cells = geo.cell_range(bbox, 6)
+    vilnius = geo.cell(*CITIES["Vilnius"][1:], 6)
     assert cells.contains(*vilnius)
-    assert not cells.contains(*stats.cell(*CITIES["Suva"][1:], 6))
+    assert not cells.contains(*geo.cell(*CITIES["Suva"][1:], 6))
     # Whole cells cover at least the view.
     whole = cells.bbox()
     assert whole.south <= 40 and whole.north >= 60
     assert whole.lon_ranges[0][0] <= 10 and whole.lon_ranges[0][1] >= 30
-    assert maps.parse_bbox("170,0,190,10").lon_ranges == ((170.0, 180.0), (-180.0, -170.0))
-    assert maps.parse_bbox("-400,0,-390,10").lon_ranges == ((-40.0, -30.0),)
+    assert geo.parse_bbox("170,0,190,10").lon_ranges == ((170.0, 180.0), (-180.0, -170.0))
+    assert geo.parse_bbox("-400,0,-390,10").lon_ranges == ((-40.0, -30.0),)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from actions import services, stats
+from actions import geo, services, stats
 from actions.models import Action, MapCell, Tally
 from soliday import countries
 from tests.actions_helpers import submit
@@ -57,10 +57,10 @@ def test_approving_counts_the_action_everywhere(campaign, approved, settings):
     assert counts[(D.DAY, day)] == 3
     # Two located actions and one without a point, at its country's centre: one cell
     # per zoom holds all three at world scale.
-    world = cells(campaign)[(0, *stats.cell(52.23, 21.01, 0))]
+    world = cells(campaign)[(0, *geo.cell(52.23, 21.01, 0))]
     lat, lon = countries.centre("PL")
     assert world == (3, round(52.23 + 52.24 + lat, 4), round(21.01 + 21.02 + lon, 4))
-    assert {zoom for zoom, _x, _y in cells(campaign)} == set(range(stats.MAX_CELL_ZOOM + 1))
+    assert {zoom for zoom, _x, _y in cells(campaign)} == set(range(geo.MAX_CELL_ZOOM + 1))
 
 
 def test_pending_and_rejected_actions_count_nowhere(campaign, moderator):
@@ -121,7 +121,7 @@ def test_a_moderator_edit_of_a_public_action_moves_its_counts(campaign, approved
     assert (D.TYPE, "picket") not in counts
     assert counts[(D.HASHTAG, "bysoliday")] == 1
     assert (D.HASHTAG, "4august") not in counts
-    assert cells(campaign)[(0, *stats.cell(54.9, 23.9, 0))][0] == 1
+    assert cells(campaign)[(0, *geo.cell(54.9, 23.9, 0))][0] == 1
 
 
 def test_rebuild_gives_what_the_decisions_counted(campaign, approved, moderator):
@@ -139,12 +139,12 @@ def test_rebuild_gives_what_the_decisions_counted(campaign, approved, moderator)
 
 
 def test_cells_split_the_world_like_map_tiles():
-    assert stats.cell(0, 0, 0) == (2, 2)
-    assert stats.cell(85.1, -180, 0) == (0, 0)
-    assert stats.cell(-89, 179.999, 0) == (3, 3)
-    x, y = stats.cell(52.23, 21.01, 10)
-    assert (x // stats.CELLS_PER_TILE, y // stats.CELLS_PER_TILE) == (571, 337)
+    assert geo.cell(0, 0, 0) == (2, 2)
+    assert geo.cell(85.1, -180, 0) == (0, 0)
+    assert geo.cell(-89, 179.999, 0) == (3, 3)
+    x, y = geo.cell(52.23, 21.01, 10)
+    assert (x // geo.CELLS_PER_TILE, y // geo.CELLS_PER_TILE) == (571, 337)
     # The cells of every zoom at once (what rebuild() uses) are the same.
     for point in [(0, 0), (85.1, -180), (-89, 179.999), (52.23, 21.01), (-90, 180), (90, -180)]:
-        zooms = range(stats.MAX_CELL_ZOOM + 1)
-        assert stats.cells_of(*point) == [[z, *stats.cell(*point, z)] for z in zooms]
+        zooms = range(geo.MAX_CELL_ZOOM + 1)
+        assert geo.cells_of(*point) == [[z, *geo.cell(*point, z)] for z in zooms]

@@ -18,7 +18,7 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 
 from actions import gazetteer
-from actions.forms import parse_hashtags
+from actions.hashtags import parse as parse_hashtags
 from actions.models import Action, ActionType, Campaign
 from actions.uploads import read_gps, validate_upload
 from soliday import ratelimit

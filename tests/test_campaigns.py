@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from actions import services
-from actions.campaigns import TOP_COUNTRIES
 from actions.models import Action, Campaign, CampaignIdea, CampaignMaterial
+from actions.results import TOP_COUNTRIES
 from tests.actions_helpers import submit
 from tests.conftest import make_image_bytes
 from tests.factories import make_article

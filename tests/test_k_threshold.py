@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from actions import services, stats
+from actions import geo, services, stats
 from actions.models import Action, Campaign, MapCell, Tally
+from actions.stats import bulk as stats_bulk
 from soliday import countries
 from tests.actions_helpers import encode, submit, two_colour
 
@@ -355,7 +356,7 @@ def snapshot():
 
 
 def cell_count(latitude, longitude, zoom=10):
-    x, y = stats.cell(latitude, longitude, zoom)
+    x, y = geo.cell(latitude, longitude, zoom)
     return sum(MapCell.objects.filter(zoom=zoom, x=x, y=y).values_list("count", flat=True))
 
 
@@ -454,10 +455,10 @@ def outcome(change):
     return found
 
 
-@pytest.mark.parametrize("many_rows", [stats.MANY_ROWS, 0])
+@pytest.mark.parametrize("many_rows", [stats_bulk.MANY_ROWS, 0])
 def test_many_at_once_equals_one_by_one(approved, campaign, monkeypatch, many_rows):
     # With 0, every bulk statement takes the way of thousands of rows (COPY on PostgreSQL).
-    monkeypatch.setattr(stats, "MANY_ROWS", many_rows)
+    monkeypatch.setattr(stats_bulk, "MANY_ROWS", many_rows)
     other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on=campaign.starts_on)
     warsaw = [approved(WARSAW) for _ in range(2)]
     vilnius = [approved(VILNIUS) for _ in range(4)]

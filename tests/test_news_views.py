@@ -8,7 +8,8 @@ from django.db import connection
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
-from news.views import HOME_SIZE, MAX_QUERY_LENGTH, PAGE_SIZE
+from news.views import MAX_QUERY_LENGTH, PAGE_SIZE
+from soliday.views import HOME_ARTICLES as HOME_SIZE
 from tests.conftest import make_upload
 from tests.factories import make_article, make_draft, make_scheduled
 

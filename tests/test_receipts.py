@@ -20,8 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from actions import receipts, services
+from actions import services
 from actions.models import Action, ActionType, MapCell, TaggedAction, Takedown, Tally
+from actions.views import receipts
 from tests.actions_helpers import encode, stored_files, submit, two_colour
 
 SUBMIT = "/en/actions/submit/"

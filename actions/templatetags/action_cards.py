@@ -1,8 +1,9 @@
-"""Filters for showing approved actions on public pages (includes/action_card.html)."""
+"""Filters for showing public actions in templates (includes/action_card.html, the action
+page). Each asks `actions.public`, where the rules live."""
 
 from django import template
 
-from actions import gallery
+from actions import public
 from soliday import countries
 from soliday.templatetags.soliday import srcset
 
@@ -12,7 +13,7 @@ register = template.Library()
 @register.filter
 def rendition(action, name):
     """The action's rendition called `name` ("thumb", "display", "share") while public, or None."""
-    return gallery.public_rendition(action, name)
+    return public.rendition(action, name)
 
 
 @register.filter
@@ -34,5 +35,5 @@ def country_name(code):
 
 @register.filter
 def public_place(action):
-    """The action's place as public pages may name it (see actions.gallery.public_place)."""
-    return gallery.public_place(action)
+    """The action's place as public pages may name it (see actions.public.place)."""
+    return public.place(action)

@@ -5,6 +5,8 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import get_language_info
 
+from soliday.links import absolute
+
 register = template.Library()
 
 
@@ -54,9 +56,7 @@ def og_locale(language):
     return OG_LOCALES.get(language, language)
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, url):
+@register.simple_tag
+def absolute_url(url):
     """`url` as an absolute address for feeds and sharing tags; absolute URLs stay as they are."""
-    if not url or "://" in url:
-        return url
-    return f"{context.get('SITE_URL', settings.SITE_URL)}{url}"
+    return absolute(url)

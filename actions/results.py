@@ -1,4 +1,4 @@
-"""Campaign pages: a campaign's results, ways to take part and materials.
+"""A campaign's results, ways to take part and materials, as public pages show them.
 
 Every number comes from the campaign's Tally rows (kept in step by
 actions.stats on each approval and unpublication), never from counting the
@@ -13,15 +13,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404, render
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
-from actions import charts, gallery, maps, stats
-from actions.filters import ActionFilters
-from actions.models import ActionType, Campaign, CampaignIdea, CampaignMaterial, Tally
+from actions import charts, public, stats
+from actions.models import ActionType, Campaign, Tally
 from soliday import countries
 
 D = Tally.Dimension
@@ -39,6 +36,8 @@ class Row:
     label: str
     count: int
     key: str = ""
+    # A hashtag row: its page's slug, "" when it has none.
+    slug: str = ""
 
 
 @dataclass
@@ -90,7 +89,7 @@ def _top(rows, limit):
 
 
 def results(campaign):
-    """The campaign's results from its tallies, in five bounded queries."""
+    """The campaign's results from its tallies, in six bounded queries."""
     tallies = Tally.objects.filter(campaign=campaign, count__gt=0).order_by("-count", "key")
     found = Results()
     # 1. Total, countries and types: at most 1 + ~250 + 9 rows.
@@ -133,15 +132,24 @@ def results(campaign):
             continue
         by_day.append(Row(formats.date_format(day, "SHORT_DATE_FORMAT"), count, key))
     found.by_day = Breakdown(by_day)
-    # 5. The top hashtags.
+    # 5. The top hashtags, and 6. the addresses of their pages.
     found.hashtags = [
         Row(f"#{key}", count, key)
         for key, count in tallies.filter(dimension=D.HASHTAG).values_list("key", "count")[
             :TOP_HASHTAGS
         ]
     ]
+    _link_hashtags(found.hashtags)
     _draw(found)
     return found
+
+
+def _link_hashtags(rows):
+    """Give each hashtag row the slug of its page ("" makes no link). One query."""
+    tags = Tag.objects.filter(name__in=[row.key for row in rows]).only("name", "slug")
+    slugs = {tag.name: tag.slug for tag in tags}
+    for row in rows:
+        row.slug = slugs.get(row.key, "")
 
 
 def _draw(found):
@@ -169,7 +177,7 @@ def in_language(queryset, language):
 
 def latest_photos(campaign, limit, *, featured=False):
     """Approved actions of `campaign` with a public photo, newest first, ready for cards."""
-    queryset = gallery.public_photos().filter(campaign=campaign)
+    queryset = public.photos().filter(campaign=campaign)
     if featured:
         # Uses actions_featured_idx.
         queryset = queryset.filter(featured=True)
@@ -179,33 +187,3 @@ def latest_photos(campaign, limit, *, featured=False):
 def active_campaign():
     """The most recent active campaign, which the home page leads with."""
     return Campaign.objects.active().order_by("-starts_on", "-id").first()
-
-
-@require_GET
-def detail(request, slug):
-    campaign = get_object_or_404(Campaign.objects.prefetch_related("hashtags"), slug=slug)
-    language = translation.get_language()
-    found = results(campaign)
-    top_tags = {
-        tag.name: tag
-        for tag in Tag.objects.filter(name__in=[row.key for row in found.hashtags]).only(
-            "name", "slug"
-        )
-    }
-    for row in found.hashtags:
-        # The hashtag page's address, where one exists ("" makes no link).
-        row.slug = getattr(top_tags.get(row.key), "slug", "")
-    context = {
-        "campaign": campaign,
-        "results": found,
-        "ideas": in_language(CampaignIdea.objects.filter(campaign=campaign), language),
-        "materials": in_language(CampaignMaterial.objects.filter(campaign=campaign), language),
-        "featured": latest_photos(campaign, FEATURED, featured=True),
-        "min_city_count": stats.min_city_count(),
-        # The map of this campaign's actions; the page shows its own country table.
-        "action_map": maps.map_context(
-            ActionFilters(campaign=campaign, given={"campaign": campaign.slug}), countries=False
-        ),
-        "section": "campaigns",
-    }
-    return render(request, "actions/campaign.html", context)

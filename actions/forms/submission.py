@@ -1,21 +1,15 @@
-import re
-import unicodedata
+"""The participant's submission form: what may be sent, and what of it is kept."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from actions import faces, location, uploads
+from actions import faces, hashtags, location, uploads
 from actions.models import Action, ActionType, Campaign, LocationPrecision
 from soliday import countries, images
 
 MAX_HASHTAGS = 10
-MAX_HASHTAG_LENGTH = 50
-# "#a #b", "a, b", "#a#b": the separators between hashtags.
-HASHTAG_SEPARATORS = re.compile(r"[\s,;#]+")
-# Letters and digits of any script, "_" and "-".
-HASHTAG = re.compile(r"[\w-]+")
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,.heic,.heif"
 # The participant's own point, used only by the precisions that keep one; their empty values.
 POINT_FIELDS = {"use_photo_location": False, "latitude": None, "longitude": None}
@@ -24,21 +18,6 @@ TEXT_TOO_LONG = {
         "The text can be at most %(limit_value)d characters long (it has %(show_value)d)."
     ),
 }
-
-
-def parse_hashtags(text):
-    """Hashtag names as the participant meant them: lowercase, without '#', each once."""
-    text = unicodedata.normalize("NFKC", text or "")
-    names = []
-    for part in HASHTAG_SEPARATORS.split(text):
-        name = part.strip("-").lower()
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
-def shorten(text, length=20):
-    return text if len(text) <= length else f"{text[:length]}…"
 
 
 class CampaignSelect(forms.Select):
@@ -330,7 +309,7 @@ class SubmitForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_hashtags(self):
-        names = parse_hashtags(self.cleaned_data.get("hashtags"))
+        names = hashtags.parse(self.cleaned_data.get("hashtags"))
         if len(names) > MAX_HASHTAGS:
             raise forms.ValidationError(
                 ngettext_lazy(
@@ -341,21 +320,7 @@ class SubmitForm(forms.Form):
                 % {"limit": MAX_HASHTAGS, "count": len(names)},
                 code="too_many",
             )
-        too_long = [name for name in names if len(name) > MAX_HASHTAG_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("A hashtag can be at most %(limit)d characters long: #%(tag)s is longer.")
-                % {"limit": MAX_HASHTAG_LENGTH, "tag": shorten(too_long[0])},
-                code="too_long",
-            )
-        invalid = [name for name in names if not HASHTAG.fullmatch(name)]
-        if invalid:
-            raise forms.ValidationError(
-                _("Hashtags are made of letters, digits, _ and -: #%(tag)s is not.")
-                % {"tag": shorten(invalid[0])},
-                code="invalid",
-            )
-        return names
+        return hashtags.check(names)
 
     @staticmethod
     def left_out(precision):
@@ -387,7 +352,7 @@ class SubmitForm(forms.Form):
             self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
         campaign = cleaned.get("campaign")
         if campaign is not None and not cleaned.get("hashtags") and "hashtags" in cleaned:
-            cleaned["hashtags"] = [tag.name.lower() for tag in campaign.hashtags.all()]
+            cleaned["hashtags"] = hashtags.unique(tag.name for tag in campaign.hashtags.all())
         if self.photo_image is not None:
             # The photo's own location is read only when the participant asks for it.
             if cleaned.get("use_photo_location"):

@@ -1,3 +1,5 @@
+"""The participant's form, its thanks page and the city suggestions."""
+
 import logging
 
 from django.conf import settings
@@ -9,9 +11,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import gazetteer, receipts, services
+from actions import gazetteer, services
 from actions.forms import SubmitForm
 from actions.uploads import PhotoUploadHandler
+from actions.views import receipts
 from soliday import countries, ratelimit
 
 logger = logging.getLogger(__name__)
@@ -97,7 +100,7 @@ def rate_limited(request, retry_after):
 @require_GET
 @receipts.private
 def thanks(request):
-    """Thanks, with the receipt link, shown once (see actions.receipts)."""
+    """Thanks, with the receipt link, shown once (see actions.views.receipts)."""
     token = receipts.take(request)
     context = {"receipt_url": services.receipt_url(token) if token else ""}
     return receipts.forget(request, render(request, "actions/thanks.html", context))

@@ -1,7 +1,7 @@
 """Atom feeds of newly approved actions with a photo, per campaign and per hashtag.
 
 Items are the newest FEED_SIZE approved actions by publication, from
-actions.gallery.public_photos(), so exactly what the gallery shows. Times are
+actions.public.photos(), so exactly what the gallery shows. Times are
 dates (midnight, in the portal's time zone): a feed never tells when an action
 was approved to the minute. A title names the city only once it has K approved
 actions (actions.stats), like every public page.
@@ -9,7 +9,6 @@ actions (actions.stats), like every public page.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.http import Http404
@@ -22,8 +21,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from actions.gallery import public_photos, public_rendition, public_title
+from actions import public
 from actions.models import Campaign
+from soliday.links import absolute
 
 FEED_SIZE = 30
 MIME_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
@@ -46,14 +46,14 @@ class ActionsFeed(Feed):
         return self.actions(obj).order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item):
-        return public_title(item)
+        return public.title(item)
 
     def item_description(self, item):
-        display = public_rendition(item, "display")
+        display = public.rendition(item, "display")
         image = (
             format_html(
                 '<p><img src="{}" width="{}" height="{}" alt="{}"></p>',
-                self._absolute(default_storage.url(display["path"])),
+                absolute(default_storage.url(display["path"])),
                 display["width"],
                 display["height"],
                 item.alt_text,
@@ -76,7 +76,7 @@ class ActionsFeed(Feed):
         return [tag.name for tag in item.hashtags.all()]
 
     def item_enclosures(self, item):
-        display = public_rendition(item, "display")
+        display = public.rendition(item, "display")
         if not display:
             return []
         path = display["path"]
@@ -87,14 +87,11 @@ class ActionsFeed(Feed):
         extension = path.rsplit(".", 1)[-1].lower()
         return [
             Enclosure(
-                self._absolute(default_storage.url(path)),
+                absolute(default_storage.url(path)),
                 length,
                 MIME_TYPES.get(extension, "application/octet-stream"),
             )
         ]
-
-    def _absolute(self, url):
-        return url if "://" in url else settings.SITE_URL + url
 
 
 class CampaignFeed(ActionsFeed):
@@ -111,14 +108,14 @@ class CampaignFeed(ActionsFeed):
         return reverse("actions:gallery") + "?" + urlencode({"campaign": obj.slug})
 
     def actions(self, obj):
-        return public_photos().filter(campaign=obj)
+        return public.photos().filter(campaign=obj)
 
 
 class TagFeed(ActionsFeed):
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         # Like the hashtag page: a hashtag of pending or rejected actions only is unknown.
-        if not public_photos().filter(hashtags=tag).exists():
+        if not public.photos().filter(hashtags=tag).exists():
             raise Http404
         return tag
 
@@ -132,4 +129,4 @@ class TagFeed(ActionsFeed):
         return reverse("actions:tag", kwargs={"slug": obj.slug})
 
     def actions(self, obj):
-        return public_photos().filter(hashtags=obj)
+        return public.photos().filter(hashtags=obj)
