@@ -15,6 +15,7 @@ from django.utils import translation
 
 from actions import services
 from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
+from actions.services import mail as participant_mail
 from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
 
 CHANGELIST = "/admin/actions/action/"
@@ -972,7 +973,7 @@ def test_no_email_no_mail(
     moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr(services, "send_decision_mail", sent.append)
+    monkeypatch.setattr(participant_mail, "send_decision_mail", sent.append)
     action = make_action(email="")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -989,7 +990,7 @@ def test_a_mail_failure_does_not_block_moderation(
     def refused(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"participant@example.org": (550, b"No such user")})
 
-    monkeypatch.setattr(services, "send_mail", refused)
+    monkeypatch.setattr(participant_mail, "send_mail", refused)
     action = make_action(email="participant@example.org")
 
     with (

@@ -15,6 +15,7 @@ from PIL import Image
 
 from actions import photos, services, tasks
 from actions.models import Action
+from actions.services import moderation
 from soliday import files
 from tests.actions_helpers import (
     BLUE,
@@ -536,7 +537,7 @@ def test_two_moderators_deciding_at_once_record_one_decision(
         time.sleep(0.3)  # hold the row lock while the other moderator arrives
         stamp(action, moderator)
 
-    monkeypatch.setattr(services, "_stamp", slow_stamp)
+    monkeypatch.setattr(moderation, "stamp", slow_stamp)
     outcomes = {}
 
     def decide(name, user, decision):

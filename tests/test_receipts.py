@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from actions import services
 from actions.models import Action, ActionType, MapCell, TaggedAction, Takedown, Tally
+from actions.services import mail as participant_mail
 from actions.views import receipts
 from tests.actions_helpers import encode, stored_files, submit, two_colour
 
@@ -259,7 +260,7 @@ def test_a_mail_failure_loses_nothing_and_logs_no_address(
     def refused(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"alesia@example.org": (550, b"No such user")})
 
-    monkeypatch.setattr(services, "send_mail", refused)
+    monkeypatch.setattr(participant_mail, "send_mail", refused)
     with caplog.at_level("DEBUG"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(SUBMIT, form_data(campaign, email="alesia@example.org"))
 

@@ -284,7 +284,7 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
 
     # Lifted: the held-back action is published as if approved now.
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.lift_takedown(takedown, user=moderator, reason="Safe.") == 1
+        assert services.lift_takedown(takedown, user=moderator, reason="Safe.").released == 1
     matching.refresh_from_db()
     assert matching.status == Action.Status.APPROVED and matching.takedown is None
     assert client.get(detail(matching)).status_code == 200
@@ -302,9 +302,9 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
     assert counts() != before_counts
 
     with django_capture_on_commit_callbacks(execute=True):
-        released = services.lift_takedown(takedown, user=moderator, reason="The danger is over.")
+        lifted = services.lift_takedown(takedown, user=moderator, reason="The danger is over.")
 
-    assert released == 3
+    assert lifted == services.Lifted(was_active=True, released=3)
     assert counts() == before_counts
     assert public_ids(client, campaign) == before_ids
     takedown.refresh_from_db()
@@ -325,9 +325,10 @@ def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
     assert by_city.hidden_count == 0  # already hidden by the first
 
     with django_capture_on_commit_callbacks(execute=True):
-        released = services.lift_takedown(by_country, user=moderator, reason="Kraków is safe.")
+        lifted = services.lift_takedown(by_country, user=moderator, reason="Kraków is safe.")
 
-    assert released == 1  # Kraków; Warsaw stays hidden under the city's takedown
+    # Kraków; Warsaw stays hidden under the city's takedown
+    assert lifted == services.Lifted(was_active=True, released=1, elsewhere=2)
     warsaw = Action.objects.filter(pk__in=[town["warsaw"].pk, town["warsaw2"].pk])
     assert {a.status for a in warsaw} == {Action.Status.HIDDEN}
     assert {a.takedown_id for a in warsaw} == {by_city.pk}
@@ -335,7 +336,7 @@ def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
     assert client.get(detail(town["krakow"])).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.lift_takedown(by_city, user=moderator, reason="Warsaw too.") == 2
+        assert services.lift_takedown(by_city, user=moderator, reason="Warsaw too.").released == 2
     assert Action.objects.approved().count() == len(town)
 
 
@@ -344,7 +345,9 @@ def test_lifting_twice_changes_nothing_more(town, moderator, django_capture_on_c
     services.lift_takedown(takedown, user=moderator, reason="First.")
     lifted_at = Takedown.objects.get().lifted_at
 
-    assert services.lift_takedown(takedown, user=moderator, reason="Second.") == 0
+    assert services.lift_takedown(takedown, user=moderator, reason="Second.") == services.Lifted(
+        was_active=False
+    )
 
     takedown.refresh_from_db()
     assert (takedown.lifted_at, takedown.lift_reason) == (lifted_at, "First.")
@@ -375,7 +378,7 @@ def test_a_hidden_action_can_still_be_rejected(
     assert action.status == Action.Status.REJECTED
     assert stored_files(media_dirs / "private") == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.lift_takedown(takedown, user=moderator, reason="Over.") == 0
+        assert services.lift_takedown(takedown, user=moderator, reason="Over.").released == 0
     action.refresh_from_db()
     assert action.status == Action.Status.REJECTED
 

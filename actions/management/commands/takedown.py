@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actions import services
-from actions.models import Action, Campaign, Takedown
+from actions.models import Campaign, Takedown
 
 
 class Command(BaseCommand):
@@ -55,13 +55,11 @@ class Command(BaseCommand):
         takedown = Takedown.objects.filter(pk=pk).first()
         if takedown is None:
             raise CommandError(f"No takedown {pk}.")
-        was_active = takedown.is_active
-        released = services.lift_takedown(takedown, user=user, reason=reason)
-        still = takedown.actions.filter(status=Action.Status.HIDDEN).count()
-        verb = "Lifted" if was_active else "Already lifted"
+        lifted = services.lift_takedown(takedown, user=user, reason=reason)
+        verb = "Lifted" if lifted.was_active else "Already lifted"
         self.stdout.write(
-            f"{verb} takedown {pk} ({takedown}): {released} actions released"
-            + (f", {still} could not be released (run again)." if still else ".")
+            f"{verb} takedown {pk} ({takedown}): {lifted.released} actions released"
+            + (f", {lifted.failed} could not be released (run again)." if lifted.failed else ".")
         )
 
     def list(self):
