@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from actions import hashtags
-from actions.models import Action, ActionType, Campaign, TaggedAction
+from actions.models import Action, ActionType, Campaign, TaggedAction, Tally
 from soliday import countries
 
 # The parameters, in the order they appear in links.
@@ -143,6 +143,27 @@ class ActionFilters:
         if self.year is not None:
             conditions &= Q(submitted_at__year=self.year)
         return queryset.filter(conditions)
+
+    def choices(self):
+        """Options of the filter form: campaigns, and countries that have public actions.
+
+        Two queries: the campaigns, and the countries counted in any campaign's results
+        (a few hundred tally rows).
+        """
+        campaigns = list(Campaign.objects.only("slug", "name_en", "name_be", "name_ru"))
+        codes = set(
+            Tally.objects.filter(dimension=Tally.Dimension.COUNTRY, count__gt=0)
+            .values_list("key", flat=True)
+            .distinct()
+        )
+        if self.country:
+            codes.add(self.country)
+        by_name = sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+        return {
+            "campaigns": campaigns,
+            "country_choices": by_name,
+            "type_choices": ActionType.choices,
+        }
 
     def as_query(self, without=()):
         """The filters as a query string (no leading '?'), e.g. for pagination links.

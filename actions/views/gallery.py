@@ -14,34 +14,12 @@ from taggit.models import Tag
 
 from actions import public
 from actions.filters import ActionFilters
-from actions.models import ActionType, Campaign, Tally
 from actions.pagination import paginate
-from soliday import countries
 from soliday.links import absolute, share_links
 
 
 def _page(request, queryset):
     return paginate(queryset, after=request.GET.get("after"), before=request.GET.get("before"))
-
-
-def _filter_choices(filters):
-    """Options of the filter form: campaigns, and countries that have approved actions."""
-    # Query: the campaigns, for the campaign select.
-    campaigns = list(Campaign.objects.only("slug", "name_en", "name_be", "name_ru"))
-    # Query: the countries counted in any campaign's results (a few hundred tally rows).
-    codes = set(
-        Tally.objects.filter(dimension=Tally.Dimension.COUNTRY, count__gt=0)
-        .values_list("key", flat=True)
-        .distinct()
-    )
-    if filters.country:
-        codes.add(filters.country)
-    country_choices = sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
-    return {
-        "campaigns": campaigns,
-        "country_choices": country_choices,
-        "type_choices": ActionType.choices,
-    }
 
 
 @require_GET
@@ -61,7 +39,7 @@ def gallery(request):
         "filter_query": filters.as_query(),
         "removals": [(item, filters.as_query(without=item.name)) for item in filters.active],
         "section": "gallery",
-        **_filter_choices(filters),
+        **filters.choices(),
     }
     return render(request, "actions/gallery.html", context)
 
