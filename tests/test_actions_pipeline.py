@@ -531,7 +531,7 @@ def test_two_moderators_deciding_at_once_record_one_decision(
     action.refresh_from_db()
     assert action.photo_status == Action.PhotoStatus.READY
     barrier = threading.Barrier(2)
-    stamp = services._stamp
+    stamp = moderation.stamp
 
     def slow_stamp(action, moderator):
         time.sleep(0.3)  # hold the row lock while the other moderator arrives
