@@ -6,14 +6,12 @@ and the access log format shipped in docker-compose records neither.
 
 import logging
 import re
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 
 from actions import services
@@ -137,24 +135,6 @@ def form_data(campaign):
         "consent": "on",
         "website": "",
     }
-
-
-@pytest.fixture
-def every_log(caplog):
-    """Every logger at DEBUG into caplog, those that do not propagate included, and the
-    SQL with its parameters (django.db.backends logs it only with a debug cursor)."""
-    with ExitStack() as stack:
-        names = ["", *logging.root.manager.loggerDict]
-        for name in names:
-            stack.enter_context(caplog.at_level(logging.DEBUG, logger=name or None))
-            logger = logging.getLogger(name)
-            if name and not logger.propagate:
-                logger.addHandler(caplog.handler)
-                stack.callback(logger.removeHandler, caplog.handler)
-        previous = connection.force_debug_cursor
-        connection.force_debug_cursor = True
-        stack.callback(setattr, connection, "force_debug_cursor", previous)
-        yield caplog
 
 
 def test_no_address_or_user_agent_is_kept_anywhere(
