@@ -12,9 +12,6 @@ from soliday import views
 
 sitemaps = {"pages": NewsPagesSitemap, "news": ArticleSitemap}
 
-admin.site.site_header = "Soliday"
-admin.site.site_title = "Soliday"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
