@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from actions.faces import faces_available
 
@@ -55,3 +56,9 @@ def privacy(request):
         "section": "privacy",
     }
     return render(request, "pages/privacy.html", context)
+
+
+def media(request, path):
+    """Uploaded media in the embedded set-up (SERVE_MEDIA); production serves MEDIA_URL
+    from a web server or object storage."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
