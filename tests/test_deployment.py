@@ -5,6 +5,7 @@ README commands that work as written."""
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -157,3 +159,36 @@ def test_the_dockerfile_and_compose_run_gunicorn_with_the_one_config():
             assert "--log-config" not in line, (name, line)
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "access-log" not in compose
+
+
+# docker-compose: no key printed in the repository
+
+
+def compose_config(tmp_path, **env):
+    """`docker-compose config` as an operator runs it, with no .env file and only `env`."""
+    return subprocess.run(
+        ["docker-compose", "--env-file", str(tmp_path / "no.env"), "config", "-q"],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_compose_takes_the_secret_key_from_the_environment_only():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    value = compose["x-app"]["environment"]["SECRET_KEY"]
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*Set SECRET_KEY[^}]*\}", value), value
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
+def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
+    (tmp_path / "no.env").write_text("")
+
+    refused = compose_config(tmp_path)
+    assert refused.returncode != 0
+    assert "Set SECRET_KEY" in refused.stderr
+
+    accepted = compose_config(tmp_path, SECRET_KEY="a-long-random-string-" + "y" * 40)
+    assert accepted.returncode == 0, accepted.stderr
