@@ -192,3 +192,70 @@ def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
 
     accepted = compose_config(tmp_path, SECRET_KEY="a-long-random-string-" + "y" * 40)
     assert accepted.returncode == 0, accepted.stderr
+
+
+# The README's commands, pasted into a shell
+
+
+def project_copy(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    """The project as a newcomer's checkout: soliday/ copied (settings find .env beside
+    it), the rest linked."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    shutil.copytree(ROOT / "soliday", checkout / "soliday", ignore=shutil.ignore_patterns("__py*"))
+    for name in ("manage.py", "Makefile"):
+        shutil.copy(ROOT / name, checkout / name)
+    for name in ("news", "actions", "templates", "locale", "static"):
+        (checkout / name).symlink_to(ROOT / name)
+    return checkout
+
+
+def manage_check(checkout):
+    """`.venv/bin/python manage.py check`, run by hand: no DEBUG or SECRET_KEY from make."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=checkout,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+def test_make_writes_a_local_env_so_manage_py_works_by_hand(tmp_path):
+    checkout = project_copy(tmp_path)
+    refused = manage_check(checkout)
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
+
+    subprocess.run(["make", ".env"], cwd=checkout, check=True, capture_output=True)
+
+    written = (checkout / ".env").read_text()
+    assert re.search(r"^DEBUG=true$", written, re.MULTILINE)
+    [key] = re.findall(r"^SECRET_KEY=(\S+)$", written, re.MULTILINE)
+    assert len(key) >= 50
+    checked = manage_check(checkout)
+    assert checked.returncode == 0, checked.stderr
+    assert "no issues" in checked.stdout
+
+    # Run again, make keeps the file (and so the key: sessions and hashes depend on it).
+    subprocess.run(["make", ".env"], cwd=checkout, check=True, capture_output=True)
+    assert (checkout / ".env").read_text() == written
+    # Another checkout gets another key.
+    other = project_copy(tmp_path / "other")
+    subprocess.run(["make", ".env"], cwd=other, check=True, capture_output=True)
+    assert key not in (other / ".env").read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+def test_make_names_a_superuser_target_and_install_writes_the_env():
+    dry = subprocess.run(
+        ["make", "-n", "superuser"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "manage.py createsuperuser" in dry.stdout
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^install: .*\.env", makefile, re.MULTILINE)
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()
