@@ -1,9 +1,10 @@
 """The admin login's lockout (django-axes), keeping no client address or user agent.
 
 axes counts failed logins per account and client in its database tables, shared by every
-web process. Here the client is a pseudonym: a salted hash of its network (an IPv6 client
+web process. Here both are pseudonyms, salted hashes: the client's network (an IPv6 client
 is its /64), seen through `TRUSTED_PROXY_COUNT` proxies as the submission rate limit sees
-it. axes keeps the pseudonym in an IP address column, so it is written as an address from
+it, and the username typed (a password typed into the username field is never kept).
+axes keeps the client in an IP address column, so its hash is written as an address from
 the private range fd00::/8 that no client has; the user agent and Accept header are
 never kept. The settings that wire this in are beside `AXES_HANDLER` in settings.py.
 """
@@ -20,6 +21,19 @@ from soliday.ratelimit import client_network
 
 # fd00::/8, the locally assigned unique local addresses: never a client on the internet.
 PSEUDONYM_PREFIX = 0xFD
+
+
+def username_pseudonym(request, credentials=None):
+    """What axes stores for the account: a salted hash of the username, whatever its case."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not username:
+        return None
+    return salted_hmac(
+        "soliday.loginlock.username", username.casefold(), algorithm="sha256"
+    ).hexdigest()
 
 
 def client_pseudonym(request):

@@ -109,13 +109,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # logins, until LOGIN_COOLOFF_MINUTES pass without another try (a try during the lockout,
 # right password or not, starts the wait again); `manage.py unlock_login USERNAME` lifts it.
 # Counted in the database, so every web process shares the count. The client is a salted
-# hash of its network (soliday.loginlock); no address, user agent or password is kept.
+# hash of its network, the account a salted hash of the username (soliday.loginlock); no
+# address, user agent, username or password is kept.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "soliday.loginlock.PseudonymousDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "soliday.loginlock.client_pseudonym"
+AXES_USERNAME_CALLABLE = "soliday.loginlock.username_pseudonym"
 AXES_LOCKOUT_CALLABLE = "soliday.loginlock.locked_out"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
