@@ -10,6 +10,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+# Requests in Belarusian and Russian leave the language active in the thread.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 DENIED = ["camera=()", "microphone=()", "payment=()", "usb=()", "display-capture=()"]
 
 

@@ -15,6 +15,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+# Requests in Belarusian and Russian leave the language active in the thread.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 LOGIN = "/admin/login/"
 ADDRESS = "203.0.113.45"
 ELSEWHERE = "198.51.100.23"

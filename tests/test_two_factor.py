@@ -12,6 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.actions_helpers import encode, submit, two_colour
 
+# Requests in Belarusian and Russian leave the language active in the thread.
+pytestmark = pytest.mark.usefixtures("in_english")
+
 LOGIN = "/admin/login/"
 ENROL = "/admin/two-factor/"
 CHANGELIST = "/admin/actions/action/?status=pending"
