@@ -28,4 +28,6 @@ ENV DEBUG=false \
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
 EXPOSE 8000
-CMD ["gunicorn", "soliday.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s %(L)ss"]
+# gunicorn.conf.py: bind, workers, and the logs (no query string, client address, user agent
+# or referer). Every way of running the portal uses that one file.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "soliday.wsgi:application"]

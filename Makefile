@@ -6,7 +6,7 @@ PORT ?= 8000
 # The embedded set-up: DEBUG on, SQLite and media under var/. The environment overrides.
 export DEBUG ?= true
 
-.PHONY: run test install migrate demo lint format messages lock clean
+.PHONY: run test install migrate demo superuser lint format messages lock clean
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(BIN)/.installed: requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
-install: $(BIN)/.installed
+# A local .env on first use, so that `.venv/bin/python manage.py ...` works by hand too:
+# DEBUG on and a random key of this checkout. Kept once written; never in the image
+# (.dockerignore), and docker compose reads its SECRET_KEY.
+.env:
+	@printf '# Written by make for local development: DEBUG on. Not for production.\nDEBUG=true\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env for local development (DEBUG=true and a random SECRET_KEY)."
+
+install: $(BIN)/.installed .env
 
 var:
 	mkdir -p var/media var/private var/static
@@ -26,9 +34,12 @@ demo: migrate
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py load_demo
 
+superuser: migrate
+	$(BIN)/python manage.py createsuperuser
+
 run: demo
 	@echo
-	@echo "  Admin account: $(BIN)/python manage.py createsuperuser"
+	@echo "  Admin account: make superuser"
 	@echo "  The site: http://127.0.0.1:$(PORT)/"
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,11 +1,54 @@
 from django.conf import settings
 
+# Powerful browser features no page of the portal uses: denied everywhere, so that an
+# injected script or an embedded frame cannot use them either. Features that browsers
+# would not recognise are left out (an unknown name is a console error in Chromium).
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "gamepad",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+# The pages (URL names) that may ask for the visitor's location: the submission form's
+# map pin. Everywhere else geolocation is denied too.
+GEOLOCATION_VIEWS = frozenset({"actions:submit"})
 
-class ContentSecurityPolicyMiddleware:
-    """Send the portal's Content-Security-Policy on every response.
 
-    Templates never use inline scripts, inline styles or event handler
-    attributes, so the policy allows only the portal's own files.
+def permissions_policy(geolocation):
+    allowed = "(self)" if geolocation else "()"
+    return ", ".join([*(f"{feature}=()" for feature in DENIED_FEATURES), f"geolocation={allowed}"])
+
+
+PERMISSIONS_POLICY = permissions_policy(geolocation=False)
+PERMISSIONS_POLICY_WITH_GEOLOCATION = permissions_policy(geolocation=True)
+
+
+class SecurityHeadersMiddleware:
+    """Send the portal's own security headers on every response, static files included.
+
+    First in MIDDLEWARE, so that it also sees what WhiteNoise and SecurityMiddleware answer.
+    - Content-Security-Policy: templates never use inline scripts, inline styles or event
+      handler attributes, so the policy allows only the portal's own files; on a static or
+      media file (an uploaded SVG) it stops any script.
+    - Cross-Origin-Resource-Policy: same-origin: no other site may embed our responses.
+    - Permissions-Policy: no powerful feature anywhere; geolocation on GEOLOCATION_VIEWS only.
     """
 
     def __init__(self, get_response):
@@ -15,4 +58,10 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in GEOLOCATION_VIEWS:
+            response["Permissions-Policy"] = PERMISSIONS_POLICY_WITH_GEOLOCATION
+        else:
+            response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response

@@ -41,22 +41,25 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_fingerprint(request, *, day):
-    """A salted hash standing for the client's address on `day` (a date)."""
+def client_network(request):
+    """The client's address as a network: an IPv6 client is its /64, the block one household
+    or phone usually has (it may change the rest at will)."""
     address = client_address(request)
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        network = address
-    else:
-        if parsed.version == 6 and parsed.ipv4_mapped:
-            network = str(parsed.ipv4_mapped)
-        elif parsed.version == 6:
-            network = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-        else:
-            network = str(parsed)
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def client_fingerprint(request, *, day):
+    """A salted hash standing for the client's address on `day` (a date)."""
     return salted_hmac(
-        f"soliday.ratelimit.{day.isoformat()}", network, algorithm="sha256"
+        f"soliday.ratelimit.{day.isoformat()}", client_network(request), algorithm="sha256"
     ).hexdigest()[:32]
 
 

@@ -5,6 +5,7 @@ embedded development set-up (SQLite and media under `var/`), so a bare
 machine runs the site with no configuration at all.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "soliday.apps.SolidayAdminConfig",  # django.contrib.admin with two-factor login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,12 +46,16 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "soliday",
     "news",
     "actions",
 ]
 
 MIDDLEWARE = [
+    "soliday.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,9 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "soliday.middleware.ContentSecurityPolicyMiddleware",
+    # Last: it turns a login that axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "soliday.urls"
@@ -97,6 +104,38 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Soliday <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The admin login locks an account out for one client after LOGIN_FAILURE_LIMIT failed
+# logins, until LOGIN_COOLOFF_MINUTES pass without another try (a try during the lockout,
+# right password or not, starts the wait again); `manage.py unlock_login USERNAME` lifts it.
+# Counted in the database, so every web process shares the count. The client is a salted
+# hash of its network, the account a salted hash of the username (soliday.loginlock); no
+# address, user agent, username or password is kept.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "soliday.loginlock.PseudonymousDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "soliday.loginlock.client_pseudonym"
+AXES_USERNAME_CALLABLE = "soliday.loginlock.username_pseudonym"
+AXES_LOCKOUT_CALLABLE = "soliday.loginlock.locked_out"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+# Per account and client: an attacker elsewhere cannot lock a moderator out of the admin.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No record of successful logins, and what axes logs names neither the account nor the client.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+
+# Two-factor login (soliday.twofactor): staff may set up a TOTP app at /admin/two-factor/;
+# members of these groups (e.g. ADMIN_2FA_REQUIRED_GROUPS=Moderators) must, before the
+# admin shows them anything else. Empty: optional for everyone.
+ADMIN_2FA_REQUIRED_GROUPS = env.list("ADMIN_2FA_REQUIRED_GROUPS", default=[])
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Soliday")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,6 +266,8 @@ LOGGING = {
         # Its DEBUG records print a page's whole context (a receipt link, a participant's
         # action) for every missing variable: never wanted, even with LOG_LEVEL=DEBUG.
         "django.template": {"level": "INFO"},
+        # Five INFO lines for every failed login; the lockouts are WARNINGs.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
     },
 }
 FORMAT_MODULE_PATH = ["soliday.formats"]

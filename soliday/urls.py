@@ -3,16 +3,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from actions.views import api as actions_api
 from news.sitemaps import ArticleSitemap, NewsPagesSitemap
 from soliday import views
 
 sitemaps = {"pages": NewsPagesSitemap, "news": ArticleSitemap}
-
-admin.site.site_header = "Soliday"
-admin.site.site_title = "Soliday"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -39,9 +35,5 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        ),
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.media),
     ]

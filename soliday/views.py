@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from actions import results
 from actions.faces import faces_available
@@ -72,3 +73,9 @@ def privacy(request):
         "section": "privacy",
     }
     return render(request, "pages/privacy.html", context)
+
+
+def media(request, path):
+    """Uploaded media in the embedded set-up (SERVE_MEDIA); production serves MEDIA_URL
+    from a web server or object storage."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,11 +1,14 @@
 """Shared fixtures: people by role, media in a temporary folder, pictures made in code."""
 
 import io
+import logging
+from contextlib import ExitStack
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from PIL import Image
 
 
@@ -161,3 +164,21 @@ def hidden(campaign, moderator, django_capture_on_commit_callbacks):
     from tests.public_helpers import make_hidden
 
     return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def every_log(caplog):
+    """Every logger at DEBUG into caplog, those that do not propagate included, and the
+    SQL with its parameters (django.db.backends logs it only with a debug cursor)."""
+    with ExitStack() as stack:
+        names = ["", *logging.root.manager.loggerDict]
+        for name in names:
+            stack.enter_context(caplog.at_level(logging.DEBUG, logger=name or None))
+            logger = logging.getLogger(name)
+            if name and not logger.propagate:
+                logger.addHandler(caplog.handler)
+                stack.callback(logger.removeHandler, caplog.handler)
+        previous = connection.force_debug_cursor
+        connection.force_debug_cursor = True
+        stack.callback(setattr, connection, "force_debug_cursor", previous)
+        yield caplog

@@ -1,19 +1,16 @@
 """The privacy page, and what the portal keeps of a participant's request: nothing.
 
-No IP address or user agent reaches the logs, the database or the rate limit's keys,
-and the access log format shipped in docker-compose records neither.
+No IP address or user agent reaches the logs, the database or the rate limit's keys;
+gunicorn's access log records neither (tests/test_deployment.py).
 """
 
 import logging
 import re
-from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 
 from actions import services
@@ -25,7 +22,6 @@ ADDRESS = "203.0.113.199"
 FORWARDED = "198.51.100.77"
 USER_AGENT = "Mozilla/5.0 (DistinctiveTestPhone 9; Soliday-UA-Probe)"
 SECRETS = (ADDRESS, FORWARDED, USER_AGENT, "DistinctiveTestPhone", "Soliday-UA-Probe")
-COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
 
 
 def assert_csp_clean(html):
@@ -139,24 +135,6 @@ def form_data(campaign):
     }
 
 
-@pytest.fixture
-def every_log(caplog):
-    """Every logger at DEBUG into caplog, those that do not propagate included, and the
-    SQL with its parameters (django.db.backends logs it only with a debug cursor)."""
-    with ExitStack() as stack:
-        names = ["", *logging.root.manager.loggerDict]
-        for name in names:
-            stack.enter_context(caplog.at_level(logging.DEBUG, logger=name or None))
-            logger = logging.getLogger(name)
-            if name and not logger.propagate:
-                logger.addHandler(caplog.handler)
-                stack.callback(logger.removeHandler, caplog.handler)
-        previous = connection.force_debug_cursor
-        connection.force_debug_cursor = True
-        stack.callback(setattr, connection, "force_debug_cursor", previous)
-        yield caplog
-
-
 def test_no_address_or_user_agent_is_kept_anywhere(
     campaign, moderator, settings, every_log, django_capture_on_commit_callbacks
 ):
@@ -208,15 +186,6 @@ def test_no_address_or_user_agent_is_kept_anywhere(
         for secret in (ADDRESS, FORWARDED, ADDRESS.replace(".", "-")):
             assert secret not in key
         assert cache._expire_info[key] is not None
-
-
-def test_the_access_log_records_neither_address_nor_user_agent():
-    compose = COMPOSE.read_text()
-    [log_format] = re.findall(r"--access-logformat '([^']*)'", compose)
-    assert "%(U)s" in log_format  # the path, without the query string (receipt tokens)
-    for forbidden in ("%(h)s", "%(a)s", "%(r)s", "%(q)s", "%(f)s", "%(u)s", "%({"):
-        assert forbidden not in log_format, forbidden
-    assert "--access-logfile" in compose
 
 
 def test_template_debug_records_are_off_even_at_log_level_debug():

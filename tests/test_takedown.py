@@ -783,8 +783,9 @@ def test_the_takedown_list_runs_the_same_queries(
     Takedown.objects.filter(pk__in=Takedown.objects.all()[:1]).update(lifted_by=moderator)
 
     # 1. the session, 2. the user, 3.-4. their own and their groups' permissions, 5.-6. the
-    # count (filtered, and in all), 7. the page with campaigns and users (select_related).
-    with django_assert_num_queries(7):
+    # count (filtered, and in all), 7. the page with campaigns and users (select_related),
+    # 8. whether they have set up two-factor login (soliday.twofactor).
+    with django_assert_num_queries(8):
         response = moderator_client.get(TAKEDOWNS)
     assert len(response.context["cl"].result_list) == count
 
