@@ -135,3 +135,15 @@ def tab_to(page, selector, *, limit=40):
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return stops
     raise AssertionError(f"{limit} presses of Tab never reached {selector}: {stops}")
+
+
+# The form's map once it has moved to a chosen city: the city's dot (submit.js draws it
+# in this colour) in the middle of the map, and no zoom animation under way.
+MAP_SHOWS_CITY = """() => {
+  const dot = document.querySelector("#map path[stroke='#8a0c21']");
+  if (!dot || document.querySelector("#map .leaflet-zoom-anim")) { return false; }
+  const map = document.getElementById("map").getBoundingClientRect();
+  const box = dot.getBoundingClientRect();
+  return Math.abs(box.x + box.width / 2 - (map.x + map.width / 2)) < 3
+    && Math.abs(box.y + box.height / 2 - (map.y + map.height / 2)) < 3;
+}"""

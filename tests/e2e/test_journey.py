@@ -15,6 +15,7 @@ from PIL import Image, ImageStat
 
 from actions import location
 from actions.models import Action, LocationPrecision
+from tests.e2e.browser import MAP_SHOWS_CITY
 from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
@@ -87,6 +88,7 @@ def test_participant_moderator_and_visitor(open_context, site, approved, screens
     form.locator("#id_city").press_sequentially("Viln", delay=30)
     form.locator("#city-suggestions [role=option]", has_text="Vilnius").first.click()
     assert form.input_value("#id_country") == "LT"
+    form.wait_for_function(MAP_SHOWS_CITY)
     form.locator("#map").click()  # a pin where the map shows the chosen city
     pin = float(form.input_value("#id_latitude")), float(form.input_value("#id_longitude"))
     assert abs(pin[0] - 54.69) < 1 and abs(pin[1] - 25.28) < 1, pin
@@ -101,6 +103,9 @@ def test_participant_moderator_and_visitor(open_context, site, approved, screens
     form.get_by_role("link", name="Open your receipt page").click()
     form.wait_for_url(receipt_url)
     assert form.locator("#status-title").inner_text() == "Waiting for a moderator"
+    for code in ("be", "ru"):  # the same receipt, the token kept
+        switch_language(form, code)
+        assert form.locator(".receipt-status--pending #status-title").count() == 1
     participant_watch.assert_clean("the participant's pages")
 
     action = Action.objects.get(caption=CAPTION)

@@ -5,11 +5,12 @@ import io
 import pytest
 from PIL import Image
 
+from tests.e2e.browser import MAP_SHOWS_CITY
 from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
-CITY_DOT = "#map path[stroke='#8a0c21']"  # submit.js draws the chosen city's centre so
+CITY_DOT = "#map path[stroke='#8a0c21']"  # the chosen city's centre, as submit.js draws it
 
 
 def test_participant_sees_the_chosen_city_when_the_outlines_come_late(open_context, campaign):
@@ -27,7 +28,7 @@ def test_participant_sees_the_chosen_city_when_the_outlines_come_late(open_conte
     assert len(held) == 1, "the outlines were asked for once, and are held back"
     held[0].continue_()
     page.wait_for_function("() => document.querySelectorAll('#map svg path').length > 100")
-    page.wait_for_timeout(300)  # Leaflet's zoom animation to the city ends
+    page.wait_for_function(MAP_SHOWS_CITY)
 
     the_map = page.locator("#map")
     picture = Image.open(io.BytesIO(the_map.screenshot())).convert("RGB")
