@@ -147,3 +147,24 @@ MAP_SHOWS_CITY = """() => {
   return Math.abs(box.x + box.width / 2 - (map.x + map.width / 2)) < 3
     && Math.abs(box.y + box.height / 2 - (map.y + map.height / 2)) < 3;
 }"""
+
+
+# WCAG 1.4.10 (reflow): at 320 CSS px nothing may need scrolling sideways. The text that
+# sticks out, or [] when the page fits.
+OVERFLOWING_TEXT = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) { return []; }
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode() && found.length < 5) {
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const box of range.getClientRects()) {
+      if (box.right > window.innerWidth + 1) {
+        const where = walker.currentNode.parentElement.tagName.toLowerCase();
+        found.push(`${where}: "${walker.currentNode.textContent.trim().slice(0, 50)}"`);
+        break;
+      }
+    }
+  }
+  return found.length ? found : [`the page is ${document.documentElement.scrollWidth} px wide`];
+}"""

@@ -3,7 +3,7 @@
 On the demo content (`manage.py load_demo`), each page is opened twice:
 - on a phone, in a profile that enforces the Content-Security-Policy: no console error
   (a CSP violation is one), no uncaught exception, no failed request, no request to any
-  host but the server;
+  host but the server; and at 320 px, nothing to scroll sideways (WCAG 1.4.10);
 - at a desk, in a profile that bypasses the policy only so that axe-core can be injected:
   the same, less the policy, and no serious or critical violation (every violation is
   printed); the English pages are checked by axe-core on the phone's width too.
@@ -22,12 +22,19 @@ from django.utils import translation
 from actions import faces
 from actions.models import Action
 from news.models import Article
-from tests.e2e.browser import BLOCKING_IMPACTS, describe_violation, run_axe
+from tests.e2e.browser import (
+    BLOCKING_IMPACTS,
+    OVERFLOWING_TEXT,
+    describe_violation,
+    run_axe,
+)
 from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
 LANGUAGES = ["en", "be", "ru"]
+# The narrowest screen WCAG's reflow criterion (1.4.10) asks for: no sideways scrolling.
+NARROWEST = {"width": 320, "height": 640}
 # What a page draws after it has loaded (the map's markers come from a second request).
 DRAWN = {"map": ".action-map__canvas .leaflet-marker-icon"}
 
@@ -51,6 +58,10 @@ def public_pages(language):
             "privacy": reverse("privacy"),
             "tag": reverse("actions:tag", kwargs={"slug": tag.slug}),
         }
+
+
+def overflowing(page):
+    return page.evaluate(OVERFLOWING_TEXT)
 
 
 def load(page, watch, path, name):
@@ -80,6 +91,10 @@ def test_visitor_sees_every_public_page_without_errors_or_barriers(
             where = f"{name} ({path})"
             load(page, watch, path, name)
             page.screenshot(path=screenshots / f"{name}-{language}-390.png", full_page=True)
+            page.set_viewport_size(NARROWEST)
+            failures += [f"{where}: wider than 320 px: {text}" for text in overflowing(page)]
+            page.set_viewport_size(PHONE)
+            watch.settle(page)  # the map asks for its clusters again
             failures += [f"{where}: {problem}" for problem in watch.take()]
 
             axe_page.set_viewport_size(DESKTOP)
