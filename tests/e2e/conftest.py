@@ -98,18 +98,24 @@ def screenshots():
     return SCREENSHOTS
 
 
-_axe_report = []
+class AxeReport:
+    """Every axe-core run and violation of the session, printed at its end."""
+
+    runs = 0
+    violations = []
 
 
 @pytest.fixture
 def axe_report():
-    """Where the tests put every axe-core violation; all are printed at the end of the run
-    (the serious and critical ones also fail their test)."""
-    return _axe_report
+    """Where the tests count their axe-core runs and put every violation found (the
+    serious and critical ones also fail their test)."""
+    return AxeReport
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _axe_report:
-        terminalreporter.section("axe-core: every violation found")
-        for text in _axe_report:
+    if AxeReport.runs:
+        terminalreporter.section("axe-core")
+        count = len(AxeReport.violations)
+        terminalreporter.write_line(f"{AxeReport.runs} pages checked, {count} violations")
+        for text in AxeReport.violations:
             terminalreporter.write_line(text)
