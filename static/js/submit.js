@@ -181,7 +181,7 @@
         L.geoJSON(data, {
           interactive: false,
           style: { color: "#8a7f76", weight: 1, fillColor: "#f7f4ef", fillOpacity: 1 }
-        }).addTo(map);
+        }).addTo(map).bringToBack(); // under the city's dot, even when it comes after it
       })
       .catch(function () {});
 
