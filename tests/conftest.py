@@ -1,12 +1,12 @@
-"""Shared fixtures: people by role, media in a temporary folder, pictures made in code."""
+"""Shared fixtures: people by role, media in a temporary folder, a campaign and its actions.
+
+Plain helpers (pictures, stored files, actions and articles made in code) are in tests/helpers/."""
 
 import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from PIL import Image
 
 
 @pytest.fixture(autouse=True)
@@ -80,18 +80,6 @@ def stranger(db, django_user_model):
     return django_user_model.objects.create_user(username="stranger", password="password")
 
 
-def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kwargs):
-    image = Image.new("RGB", size, color)
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **save_kwargs)
-    return buffer.getvalue()
-
-
-def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
-    content_type = content_type or f"image/{fmt.lower()}"
-    return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
-
-
 @pytest.fixture
 def moderator(roles, django_user_model):
     return _staff_in(django_user_model, "moderator", "Moderators")
@@ -143,11 +131,11 @@ def every_city_named(settings):
 
 @pytest.fixture
 def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    """Make approved actions with a processed photo (see tests.public_helpers.make_approved).
+    """Make approved actions with a processed photo (see tests.helpers.actions.make_approved).
 
     Test modules that need another kind of approved action define their own `approved`.
     """
-    from tests.public_helpers import make_approved
+    from tests.helpers.actions import make_approved
 
     def make(campaign=campaign, **overrides):
         return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
@@ -158,6 +146,6 @@ def approved(campaign, moderator, django_capture_on_commit_callbacks):
 @pytest.fixture
 def hidden(campaign, moderator, django_capture_on_commit_callbacks):
     """A pending and a rejected action, which no public page may show."""
-    from tests.public_helpers import make_hidden
+    from tests.helpers.actions import make_hidden
 
     return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)

@@ -15,7 +15,9 @@ from django.utils import translation
 
 from actions import services
 from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
-from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode, jpeg_with_everything, two_colour
 
 CHANGELIST = "/admin/actions/action/"
 

@@ -9,10 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.public_helpers import (
-    SECRET_EMAIL,
-    assert_nothing_private,
-)
+from tests.helpers.actions import SECRET_EMAIL, assert_nothing_private
 
 URL = "/api/actions.geojson"
 PROPERTIES = {

@@ -9,14 +9,9 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action, Campaign
-from tests.actions_helpers import (
-    assert_no_metadata,
-    heic_bytes,
-    jpeg_with_everything,
-    stored_files,
-    submit,
-    two_colour,
-)
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import assert_no_metadata, heic_bytes, jpeg_with_everything, two_colour
 from tests.test_actions_admin import approve_on_page, messages_of
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from actions import services
 from actions.models import Campaign
-from tests.actions_helpers import submit
+from tests.helpers.actions import submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")

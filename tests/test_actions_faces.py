@@ -8,7 +8,9 @@ from PIL import Image
 
 from actions import faces, services
 from actions.models import Action
-from tests.actions_helpers import encode, stored_files, submit
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode
 from tests.test_actions_admin import change_url, form_data, messages_of
 from tests.test_actions_submit import URL, field_block
 from tests.test_actions_submit import form_data as submit_form_data

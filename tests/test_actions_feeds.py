@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions import feeds, services
 from actions.models import Campaign
-from tests.public_helpers import assert_nothing_private
+from tests.helpers.actions import assert_nothing_private
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType, Campaign
-from tests.actions_helpers import submit
-from tests.public_helpers import assert_nothing_private, make_approved
+from tests.helpers.actions import assert_nothing_private, make_approved, submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")

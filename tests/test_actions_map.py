@@ -18,7 +18,8 @@ from django.utils import translation
 from actions import maps, services, stats
 from actions.filters import ActionFilters
 from actions.models import Action, Campaign
-from tests.actions_helpers import encode, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.images import encode, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")

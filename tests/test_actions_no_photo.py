@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action, ActionType
-from tests.conftest import make_image_bytes
+from tests.helpers.images import make_image_bytes
 
 URL = "/en/actions/submit/"
 CHANGELIST = "/admin/actions/action/"

@@ -16,7 +16,9 @@ from PIL import Image
 from actions import photos, services, tasks
 from actions.models import Action
 from soliday import files
-from tests.actions_helpers import (
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
     BLUE,
     RED,
     animated_bytes,
@@ -26,8 +28,6 @@ from tests.actions_helpers import (
     heic_bytes,
     jpeg_with_everything,
     mpo_bytes,
-    stored_files,
-    submit,
     two_colour,
 )
 

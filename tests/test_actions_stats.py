@@ -6,7 +6,7 @@ from django.urls import reverse
 from actions import services, stats
 from actions.models import Action, MapCell, Tally
 from soliday import countries
-from tests.actions_helpers import submit
+from tests.helpers.actions import submit
 
 D = Tally.Dimension
 

@@ -8,7 +8,8 @@ from PIL import Image
 
 from actions import services
 from actions.models import Action
-from tests.actions_helpers import encode, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.images import encode, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")

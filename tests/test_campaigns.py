@@ -17,9 +17,9 @@ from django.test import Client
 from actions import services
 from actions.campaigns import TOP_COUNTRIES
 from actions.models import Action, Campaign, CampaignIdea, CampaignMaterial
-from tests.actions_helpers import submit
-from tests.conftest import make_image_bytes
-from tests.factories import make_article
+from tests.helpers.actions import submit
+from tests.helpers.images import make_image_bytes
+from tests.helpers.news import make_article
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")

@@ -22,7 +22,8 @@ from django.utils import translation
 from actions import services, stats
 from actions.models import Action, Campaign, MapCell, Tally
 from soliday import countries
-from tests.actions_helpers import encode, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.images import encode, two_colour
 
 K = 3
 WARSAW = {"city": "Warsaw", "country": "PL", "latitude": 52.2297, "longitude": 21.0122}

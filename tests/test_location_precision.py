@@ -21,19 +21,19 @@ from PIL import ExifTags, Image
 from actions import gazetteer, services, uploads
 from actions.location import Place, coarsen, km_cell_centre
 from actions.models import Action, ActionType, LocationPrecision
-from tests.actions_helpers import (
+from tests.helpers.actions import submit as submit_action
+from tests.helpers.images import (
     XMP,
     encode,
     gps_exif,
     jpeg_with_everything,
     mpo_bytes,
+    photo_with_metadata,
     two_colour,
 )
-from tests.actions_helpers import submit as submit_action
-from tests.factories import photo_with_metadata
 
 URL = "/en/actions/submit/"
-# Where tests.factories.photo_with_metadata says it was taken: 53°54'N 27°33'E, in Minsk.
+# Where tests.helpers.images.photo_with_metadata says it was taken: 53°54'N 27°33'E, in Minsk.
 PHOTO_GPS = (53.9, 27.55)
 # A pin somewhere else in Minsk.
 PIN = (53.917412, 27.589513)

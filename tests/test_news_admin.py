@@ -16,8 +16,8 @@ from django.utils import timezone
 from PIL import Image
 
 from news.models import Article
-from tests.conftest import make_image_bytes, make_upload
-from tests.factories import make_article, make_draft, make_scheduled, photo_with_metadata
+from tests.helpers.images import make_image_bytes, make_upload, photo_with_metadata
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 ADD_URL = "/admin/news/article/add/"
 LIST_URL = "/admin/news/article/"

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from news.feeds import FEED_SIZE
-from tests.conftest import make_upload
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.images import make_upload
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 

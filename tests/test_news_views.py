@@ -9,8 +9,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
 from news.views import HOME_SIZE, MAX_QUERY_LENGTH, PAGE_SIZE
-from tests.conftest import make_upload
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.images import make_upload
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -536,7 +536,7 @@ def test_article_page_query_count(client, django_assert_num_queries, count):
 
 
 def test_a_tag_of_hidden_actions_or_drafts_only_has_no_news_page(client, campaign):
-    from tests.actions_helpers import submit
+    from tests.helpers.actions import submit
 
     submit(campaign, None, hashtags=["secretplan"])
     make_draft(tags=["draftonly"])

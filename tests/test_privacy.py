@@ -18,7 +18,7 @@ from django.test import Client
 
 from actions import services
 from actions.models import Action, ActionType
-from tests.actions_helpers import encode, two_colour
+from tests.helpers.images import encode, two_colour
 
 PRIVACY = "/en/privacy/"
 ADDRESS = "203.0.113.199"

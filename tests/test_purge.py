@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, TaggedAction
-from tests.actions_helpers import encode, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode, two_colour
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from django.utils import timezone, translation
 
 from actions import receipts, services
 from actions.models import Action, ActionType, MapCell, TaggedAction, Takedown, Tally
-from tests.actions_helpers import encode, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode, two_colour
 
 SUBMIT = "/en/actions/submit/"
 THANKS = "/en/actions/submit/thanks/"

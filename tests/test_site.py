@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

@@ -13,7 +13,9 @@ from django.urls import reverse
 from actions import services
 from actions.models import Action, Campaign, MapCell, Takedown, Tally
 from soliday import publiccache
-from tests.actions_helpers import encode, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode, two_colour
 
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 

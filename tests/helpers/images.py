@@ -1,5 +1,5 @@
-"""Plain helpers for the actions tests: pictures made in code, and actions made the way
-the submission form makes them (through services.submit_action)."""
+"""Pictures made in code: plain ones, and the ones phones send (EXIF with GPS, an ICC
+profile, XMP, HEIC, multi-picture JPEG), and a check that a stored picture carries none of it."""
 
 import io
 from pathlib import Path
@@ -7,9 +7,6 @@ from pathlib import Path
 import pillow_heif
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms
-
-from actions import services
-from actions.models import ActionType, LocationPrecision
 
 RED, BLUE = (220, 20, 30), (20, 40, 220)
 
@@ -52,6 +49,18 @@ def encode(image, fmt, **kwargs):
     return buffer.getvalue()
 
 
+def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kwargs):
+    image = Image.new("RGB", size, color)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save_kwargs)
+    return buffer.getvalue()
+
+
+def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
+    content_type = content_type or f"image/{fmt.lower()}"
+    return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
+
+
 def jpeg_with_everything(size=(1200, 900), orientation=None):
     """A phone JPEG: EXIF with GPS, an ICC profile, XMP and a comment."""
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
@@ -63,6 +72,26 @@ def jpeg_with_everything(size=(1200, 900), orientation=None):
         xmp=XMP,
         comment=b"taken by Participant Name",
     )
+
+
+def photo_with_metadata(size=(2000, 1500), name="IMG_2041 at home in Minsk.jpg"):
+    """A JPEG the way phones send them: EXIF with a camera, a date and a GPS position, and
+    an ICC colour profile."""
+    image = Image.new("RGB", size, (180, 40, 50))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Phone 12"
+    exif[ExifTags.Base.DateTime] = "2026:08:04 21:15:00"
+    exif[ExifTags.Base.Orientation] = 1
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (53.0, 54.0, 0.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (27.0, 33.0, 0.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes(), icc_profile=icc, quality=90)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def heic_bytes(image, orientation=None):
@@ -83,40 +112,6 @@ def animated_bytes(fmt, size=(200, 160)):
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type)
-
-
-def submit(campaign, data=None, **overrides):
-    """An action as the form submits it; `data` is the photo's bytes (None: no photo).
-
-    The participant lets us keep the exact point, unless `location_precision` says less.
-    """
-    fields = {
-        "campaign": campaign,
-        "action_type": ActionType.PICKET,
-        "location_precision": LocationPrecision.EXACT,
-        "city": "Vilnius",
-        "country": "LT",
-        "latitude": 54.6872,
-        "longitude": 25.2797,
-        "hashtags": ["4august", "4августа"],
-        "caption": "Lanterns by the river.",
-        "alt_text": "Three people holding lanterns.",
-        "display_name": "",
-        "email": "",
-        "consent": True,
-        "upload": upload(data) if data is not None else None,
-        "language": "en",
-        **overrides,
-    }
-    return services.submit_action(**fields)
-
-
-def stored_files(root):
-    """Every file under `root`, as paths relative to it."""
-    root = Path(root)
-    if not root.exists():
-        return []
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def assert_no_metadata(path):

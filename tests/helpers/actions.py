@@ -1,14 +1,42 @@
-"""Helpers for the tests of public pages: approved actions made as participants and
-moderators make them (submit, process the photo, approve)."""
+"""Actions made the way people make them: submitted as the form submits them (through
+services.submit_action), approved and rejected as moderators decide; and what must never
+reach a public page, API or feed."""
 
 from actions import services
-from tests.actions_helpers import encode, submit, two_colour
+from actions.models import ActionType, LocationPrecision
+from tests.helpers.images import encode, two_colour, upload
 
 # What must never reach a public page, API or feed.
 SECRET_EMAIL = "participant-secret@example.org"
 PENDING_CAPTION = "Pending caption that nobody may see"
 REJECTED_CAPTION = "Rejected caption that nobody may see"
 REJECTION_REASON = "Rejected because of visible faces"
+
+
+def submit(campaign, data=None, **overrides):
+    """An action as the form submits it; `data` is the photo's bytes (None: no photo).
+
+    The participant lets us keep the exact point, unless `location_precision` says less.
+    """
+    fields = {
+        "campaign": campaign,
+        "action_type": ActionType.PICKET,
+        "location_precision": LocationPrecision.EXACT,
+        "city": "Vilnius",
+        "country": "LT",
+        "latitude": 54.6872,
+        "longitude": 25.2797,
+        "hashtags": ["4august", "4августа"],
+        "caption": "Lanterns by the river.",
+        "alt_text": "Three people holding lanterns.",
+        "display_name": "",
+        "email": "",
+        "consent": True,
+        "upload": upload(data) if data is not None else None,
+        "language": "en",
+        **overrides,
+    }
+    return services.submit_action(**fields)
 
 
 def make_approved(campaign, moderator, capture, *, photo=True, **overrides):
