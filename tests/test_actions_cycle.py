@@ -11,7 +11,13 @@ from actions import services
 from actions.models import Action, Campaign
 from tests.helpers.actions import submit
 from tests.helpers.files import stored_files
-from tests.helpers.images import assert_no_metadata, heic_bytes, jpeg_with_everything, two_colour
+from tests.helpers.images import (
+    assert_no_metadata,
+    gps_exif,
+    heic_bytes,
+    jpeg_with_everything,
+    two_colour,
+)
 from tests.test_actions_admin import approve_on_page, messages_of
 
 
@@ -22,7 +28,7 @@ def test_submit_pending_approve_public(
     data = (
         jpeg_with_everything(orientation=6)
         if photo == "jpeg"
-        else heic_bytes(two_colour((1200, 900)), orientation=6)
+        else heic_bytes(two_colour((1200, 900)), exif=gps_exif(6).tobytes())
     )
 
     anonymous = Client()  # `client` is the moderator's (moderator_client logs it in)

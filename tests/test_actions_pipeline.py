@@ -153,7 +153,7 @@ def test_nothing_about_the_request_is_stored(campaign):
         ("PNG", lambda: encode(two_colour((640, 480)), "PNG")),
         ("PNG with alpha", lambda: encode(two_colour((640, 480)).convert("RGBA"), "PNG")),
         ("WEBP", lambda: encode(two_colour((640, 480)), "WEBP", exif=gps_exif().tobytes())),
-        ("HEIF", lambda: heic_bytes(two_colour((640, 480)))),
+        ("HEIF", lambda: heic_bytes(two_colour((640, 480)), exif=gps_exif().tobytes())),
         ("MPO", lambda: mpo_bytes((640, 480))),
         ("16-bit PNG", lambda: encode(Image.new("I;16", (640, 480), 30000), "PNG")),
         ("1-bit PNG", lambda: encode(Image.new("1", (640, 480), 1), "PNG")),
@@ -214,7 +214,7 @@ def test_orientation_is_applied_once(campaign, media_dirs, process):
 
 def test_heic_rotation_is_not_applied_twice(campaign, media_dirs, process):
     """pillow-heif rotates on decoding and resets the EXIF orientation to 1."""
-    action = process(campaign, heic_bytes(two_colour((400, 200)), orientation=6))
+    action = process(campaign, heic_bytes(two_colour((400, 200)), exif=gps_exif(6).tobytes()))
 
     assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
     assert (action.photo_width, action.photo_height) == (200, 400)
@@ -333,7 +333,7 @@ def test_a_retry_waits_when_the_backend_can_defer(campaign, settings, monkeypatc
 def test_an_unreadable_file_fails_at_once(campaign, media_dirs):
     # The service refuses such a file: here it is damaged in storage while it waits.
     action = submit(campaign, encode(two_colour((640, 480)), "JPEG"))
-    truncated = heic_bytes(two_colour((640, 480)))[:300]
+    truncated = heic_bytes(two_colour((640, 480)), exif=gps_exif().tobytes())[:300]
     private_path(media_dirs, action.upload).write_bytes(truncated)
 
     tasks.process_action_photo.call(action.pk)

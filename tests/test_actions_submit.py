@@ -10,11 +10,9 @@ import os
 import re
 from pathlib import Path
 
-import pillow_heif
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from actions import gazetteer
@@ -22,6 +20,16 @@ from actions.forms import parse_hashtags
 from actions.models import Action, ActionType, Campaign
 from actions.uploads import read_gps, validate_upload
 from soliday import ratelimit
+from tests.helpers.images import (
+    animated_bytes,
+    encode,
+    gps_exif,
+    heic_bytes,
+    make_image_bytes,
+    mpo_bytes,
+    noise,
+    upload,
+)
 
 URL = "/en/actions/submit/"
 THANKS = "/en/actions/submit/thanks/"
@@ -39,60 +47,7 @@ def fresh_cache(fast_and_quiet):
     cache.clear()
 
 
-# Pictures made in code
-
-
-def encode(image, fmt, **kwargs):
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
-def noise(size=(640, 480)):
-    """Random pixels: they compress badly, so sizes and truncation are realistic."""
-    return Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-
-
-def plain(size=(640, 480), colour=(200, 30, 40)):
-    return Image.new("RGB", size, colour)
-
-
-def gps_exif(lat=(53.0, 54.0, 1.2), lat_ref="N", lon=(27.0, 33.0, 2.5), lon_ref="E"):
-    """EXIF GPS written through Pillow's Exif API: 53°54'1.2"N 27°33'2.5"E is in Minsk."""
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = lat_ref
-    gps[ExifTags.GPS.GPSLatitude] = lat
-    gps[ExifTags.GPS.GPSLongitudeRef] = lon_ref
-    gps[ExifTags.GPS.GPSLongitude] = lon
-    return exif
-
-
-MINSK_GPS = (53.900333, 27.550694)
-
-
-def jpeg(size=(640, 480), **kwargs):
-    return encode(plain(size), "JPEG", **kwargs)
-
-
-def heic(image=None, **kwargs):
-    pillow_heif.register_heif_opener()
-    return encode(image or plain(), "HEIF", quality=60, **kwargs)
-
-
-def mpo():
-    frames = [plain(), plain(colour=(0, 200, 0))]
-    return encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
-
-
-def animated_gif():
-    frames = [plain((200, 160)), plain((200, 160), (20, 40, 220))]
-    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-
-
-def upload(data, name="photo.jpg", content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type)
+MINSK_GPS = (53.900333, 27.550694)  # where gps_exif() says a photo was taken
 
 
 # The participant
@@ -100,7 +55,7 @@ def upload(data, name="photo.jpg", content_type="image/jpeg"):
 
 def form_data(campaign, **overrides):
     data = {
-        "photo": upload(jpeg()),
+        "photo": upload(make_image_bytes()),
         "campaign": campaign.pk,
         "action_type": ActionType.PICKET,
         "location_precision": "city",
@@ -172,7 +127,7 @@ def assert_typed_values_kept(response):
 
 # Bad input: one case per row, each with the field that must show the message.
 
-TIFF = encode(plain(), "TIFF")
+TIFF = make_image_bytes("TIFF")
 PSD = b"8BPS\x00\x01" + os.urandom(4000)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480"><rect/></svg>'
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
@@ -214,7 +169,7 @@ def test_no_file_is_refused(client, campaign, media_dirs):
 
 def test_a_picture_over_the_pixel_limit_is_refused(client, campaign, media_dirs, settings):
     settings.ACTIONS_PHOTO_MAX_PIXELS = 1_000_000
-    response = send(client, campaign, photo=upload(jpeg((1200, 1000))))
+    response = send(client, campaign, photo=upload(make_image_bytes(size=(1200, 1000))))
     assert_error_beside(response, "photo", "The picture is too large: at most 1 megapixels.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
@@ -313,13 +268,15 @@ def test_a_closed_campaign_cannot_be_chosen(client, campaign, media_dirs):
 
 
 GOOD_PHOTOS = {
-    "JPEG": lambda: upload(jpeg()),
-    "PNG": lambda: upload(encode(plain(), "PNG"), "photo.png", "image/png"),
-    "WebP": lambda: upload(encode(plain(), "WEBP"), "photo.webp", "image/webp"),
-    "HEIC": lambda: upload(heic(), "IMG_0001.HEIC", "image/heic"),
-    "MPO": lambda: upload(mpo()),
-    "animated GIF": lambda: upload(animated_gif(), "photo.gif", "image/gif"),
-    "JPEG named .png, sent as text": lambda: upload(jpeg(), "photo.png", "text/plain"),
+    "JPEG": lambda: upload(make_image_bytes()),
+    "PNG": lambda: upload(make_image_bytes("PNG"), "photo.png", "image/png"),
+    "WebP": lambda: upload(make_image_bytes("WEBP"), "photo.webp", "image/webp"),
+    "HEIC": lambda: upload(heic_bytes(quality=60), "IMG_0001.HEIC", "image/heic"),
+    "MPO": lambda: upload(mpo_bytes((640, 480), first=(200, 30, 40))),
+    "animated GIF": lambda: upload(
+        animated_bytes("GIF", first=(200, 30, 40)), "photo.gif", "image/gif"
+    ),
+    "JPEG named .png, sent as text": lambda: upload(make_image_bytes(), "photo.png", "text/plain"),
 }
 
 
@@ -401,7 +358,7 @@ def test_empty_hashtags_take_the_campaigns(client, campaign):
 
 
 def gps_photo():
-    return upload(jpeg(exif=gps_exif().tobytes()))
+    return upload(make_image_bytes(exif=gps_exif().tobytes()))
 
 
 def test_exif_gps_is_used_when_ticked(client, campaign):
@@ -460,7 +417,8 @@ def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign)
 
 
 def test_a_heic_photos_gps_is_read_when_ticked(client, campaign):
-    photo = upload(heic(exif=gps_exif().tobytes()), "IMG_0001.HEIC", "image/heic")
+    data = heic_bytes(exif=gps_exif().tobytes(), quality=60)
+    photo = upload(data, "IMG_0001.HEIC", "image/heic")
     send(client, campaign, photo=photo, location_precision="exact", use_photo_location="on")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
@@ -494,7 +452,7 @@ def read(data):
 
 def test_read_gps_understands_the_hemispheres():
     exif = gps_exif(lat=(33.0, 52.0, 0.0), lat_ref="S", lon=(151.0, 12.0, 0.0), lon_ref="W")
-    assert read(jpeg(exif=exif.tobytes())) == pytest.approx((-33.866667, -151.2))
+    assert read(make_image_bytes(exif=exif.tobytes())) == pytest.approx((-33.866667, -151.2))
 
 
 @pytest.mark.parametrize(
@@ -510,12 +468,12 @@ def test_read_gps_understands_the_hemispheres():
     ids=["minutes", "pole", "longitude", "reference", "null island", "zero denominator"],
 )
 def test_read_gps_ignores_nonsense(exif):
-    assert read(jpeg(exif=exif.tobytes())) is None
+    assert read(make_image_bytes(exif=exif.tobytes())) is None
 
 
 def test_read_gps_without_gps_is_none():
-    assert read(jpeg()) is None
-    assert read(encode(plain(), "PNG")) is None
+    assert read(make_image_bytes()) is None
+    assert read(make_image_bytes("PNG")) is None
 
 
 # Text that looks like markup stays text

@@ -1,24 +1,14 @@
 """Public pages around the form: thanks, the city suggestions, and an approved action's page."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from actions import services
 from actions.models import Action
 from tests.helpers.actions import submit
-from tests.helpers.images import encode, two_colour
+from tests.helpers.images import encode, make_upload, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (200, 30, 40)).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), "image/jpeg")
 
 
 def submitted(campaign, **overrides):
@@ -34,7 +24,7 @@ def submitted(campaign, **overrides):
 
 def test_the_thanks_page_explains_moderation_and_links_to_no_photo(client, campaign, media_dirs):
     form = {
-        "photo": jpeg(),
+        "photo": make_upload(),
         "campaign": campaign.pk,
         "action_type": "picket",
         "city": "Hrodna",

@@ -26,6 +26,7 @@ from tests.helpers.images import (
     XMP,
     encode,
     gps_exif,
+    heic_bytes,
     jpeg_with_everything,
     mpo_bytes,
     photo_with_metadata,
@@ -570,16 +571,11 @@ def test_an_mpo_keeps_its_first_frame_only(campaign, media_dirs, task_not_run):
         assert image.tobytes() == first.tobytes()
 
 
-def heic(image, **kwargs):
-    pillow_heif.register_heif_opener()
-    return encode(image, "HEIF", quality=80, **kwargs)
-
-
 OTHER_FORMATS = {
     "PNG": lambda: encode(two_colour((400, 200)), "PNG", exif=gps_exif(6).tobytes()),
     "WebP": lambda: encode(two_colour((400, 200)), "WEBP", exif=gps_exif(6).tobytes()),
     "GIF": lambda: encode(two_colour((400, 200)).convert("P"), "GIF", comment=b"PhoneMaker"),
-    "HEIC": lambda: heic(two_colour((400, 200)), exif=gps_exif(6).tobytes()),
+    "HEIC": lambda: heic_bytes(two_colour((400, 200)), quality=80, exif=gps_exif(6).tobytes()),
 }
 
 
@@ -608,7 +604,8 @@ def test_other_formats_are_stored_re_encoded_without_metadata(
 
 
 def test_a_heic_that_does_not_decode_is_refused_beside_the_field(client, campaign, media_dirs):
-    data = heic(Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3)))
+    noise = Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3))
+    data = heic_bytes(noise, quality=80)
     broken = data[: len(data) * 2 // 3]
     # Its header is whole: only decoding finds the damage.
     pillow_heif.register_heif_opener()

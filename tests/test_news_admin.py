@@ -16,7 +16,13 @@ from django.utils import timezone
 from PIL import Image
 
 from news.models import Article
-from tests.helpers.images import make_image_bytes, make_upload, photo_with_metadata
+from tests.helpers.images import (
+    make_image_bytes,
+    make_upload,
+    mpo_bytes,
+    photo_with_metadata,
+    upload,
+)
 from tests.helpers.news import make_article, make_draft, make_scheduled
 
 ADD_URL = "/admin/news/article/add/"
@@ -408,10 +414,7 @@ def test_a_small_image_is_not_enlarged(editor_client):
 
 def mpo_upload():
     """A multi-picture JPEG, as some cameras write them."""
-    frames = [Image.new("RGB", (700, 500), color) for color in ("red", "blue")]
-    buffer = io.BytesIO()
-    frames[0].save(buffer, "MPO", save_all=True, append_images=frames[1:])
-    return SimpleUploadedFile("stereo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return upload(mpo_bytes((700, 500), first="red", second="blue"), "stereo.jpg")
 
 
 @pytest.mark.parametrize(
