@@ -5,7 +5,6 @@ and never appears where photos are shown.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +14,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import Action, ActionType
+from tests.helpers.files import stored_files
 from tests.helpers.images import make_image_bytes
 
 URL = "/en/actions/submit/"
@@ -46,11 +46,6 @@ def form_data(campaign, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def stored_files(root):
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def test_the_form_offers_an_action_without_a_photo(client, campaign):

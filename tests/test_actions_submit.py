@@ -8,7 +8,6 @@ import datetime
 import io
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -20,6 +19,7 @@ from actions.forms import parse_hashtags
 from actions.models import Action, ActionType, Campaign
 from actions.uploads import read_gps, validate_upload
 from soliday import ratelimit
+from tests.helpers.files import stored_files
 from tests.helpers.images import (
     animated_bytes,
     encode,
@@ -77,11 +77,6 @@ def form_data(campaign, **overrides):
 
 def send(client, campaign, **overrides):
     return client.post(URL, form_data(campaign, **overrides))
-
-
-def stored_files(root):
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def assert_nothing_stored(media_dirs):
