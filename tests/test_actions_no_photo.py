@@ -7,7 +7,6 @@ and never appears where photos are shown.
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,14 +18,6 @@ from tests.helpers.images import make_image_bytes
 
 URL = "/en/actions/submit/"
 CHANGELIST = "/admin/actions/action/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """The rate limit's counters live in the cache: start every test from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_data(campaign, **overrides):

@@ -35,18 +35,6 @@ URL = "/en/actions/submit/"
 THANKS = "/en/actions/submit/thanks/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """An empty cache for every test, cleared after conftest has switched to the test cache.
-
-    (conftest's clear_cache runs before fast_and_quiet replaces CACHES, so it clears the
-    cache the tests do not use; the rate-limit counters would leak from test to test.)
-    """
-    cache.clear()
-    yield
-    cache.clear()
-
-
 MINSK_GPS = (53.900333, 27.550694)  # where gps_exif() says a photo was taken
 
 

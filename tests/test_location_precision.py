@@ -13,7 +13,6 @@ import re
 
 import pillow_heif
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
@@ -38,14 +37,6 @@ URL = "/en/actions/submit/"
 PHOTO_GPS = (53.9, 27.55)
 # A pin somewhere else in Minsk.
 PIN = (53.917412, 27.589513)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """The rate limit counts in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def centre(city, country):
