@@ -7,6 +7,9 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+
+from tests.helpers.actions import Participant
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +51,18 @@ def clear_cache(fast_and_quiet):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def visitor():
+    """Someone who reads the public pages, not logged in."""
+    return Client()
+
+
+@pytest.fixture
+def participant():
+    """Someone who sends the submission form: participant.send(campaign, **fields)."""
+    return Participant()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from tests.helpers.files import stored_files
 from tests.helpers.images import encode
 from tests.test_actions_admin import change_url, form_data, messages_of
 from tests.test_actions_submit import URL, field_block
-from tests.test_actions_submit import form_data as submit_form_data
 
 # The astronaut (skimage.data.astronaut(), 512 px) enlarged into a 2400 × 1800 photo: the
 # master keeps 2400 px, the display rendition is 1600 px wide (scale 2/3).
@@ -80,25 +79,27 @@ def difference_inside_and_outside(first, second, box):
 # The form
 
 
-def test_the_form_offers_to_blur_faces_checked_by_default(client, campaign):
-    block = field_block(client.get(URL).content.decode(), "blur_faces")
+def test_the_form_offers_to_blur_faces_checked_by_default(participant, campaign):
+    block = field_block(participant.get(URL).content.decode(), "blur_faces")
 
     assert 'type="checkbox"' in block
     assert "checked" in block
     assert "Blur faces in my photo" in block
 
 
-def test_without_detection_the_form_says_moderators_blur_by_hand(client, campaign, monkeypatch):
+def test_without_detection_the_form_says_moderators_blur_by_hand(
+    participant, campaign, monkeypatch
+):
     monkeypatch.setattr(faces, "faces_available", lambda: False)
 
-    block = field_block(client.get(URL).content.decode(), "blur_faces")
+    block = field_block(participant.get(URL).content.decode(), "blur_faces")
 
     assert "A moderator blurs the faces by hand" in block
 
 
 @pytest.mark.parametrize(("sent", "stored"), [({"blur_faces": "on"}, True), ({}, False)])
-def test_the_choice_is_passed_through(client, campaign, sent, stored):
-    response = client.post(URL, submit_form_data(campaign, **sent))
+def test_the_choice_is_passed_through(participant, campaign, sent, stored):
+    response = participant.send(campaign, **sent)
 
     assert response.status_code == 302
     assert Action.objects.get().blur_faces is stored

@@ -16,9 +16,10 @@ from PIL.TiffImagePlugin import IFDRational
 
 from actions import gazetteer
 from actions.forms import parse_hashtags
-from actions.models import Action, ActionType, Campaign
+from actions.models import Action, Campaign
 from actions.uploads import read_gps, validate_upload
 from soliday import ratelimit
+from tests.helpers.actions import submit_form_data
 from tests.helpers.files import stored_files
 from tests.helpers.images import (
     animated_bytes,
@@ -36,35 +37,6 @@ THANKS = "/en/actions/submit/thanks/"
 
 
 MINSK_GPS = (53.900333, 27.550694)  # where gps_exif() says a photo was taken
-
-
-# The participant
-
-
-def form_data(campaign, **overrides):
-    data = {
-        "photo": upload(make_image_bytes()),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Hrodna",
-        "country": "BY",
-        "latitude": "",
-        "longitude": "",
-        "hashtags": "#4august #FreeBelarus",
-        "caption": "Lanterns by the Neman for the political prisoners.",
-        "alt_text": "Twelve people holding lanterns.",
-        "name": "Alesia",
-        "email": "alesia@example.org",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def send(client, campaign, **overrides):
-    return client.post(URL, form_data(campaign, **overrides))
 
 
 def assert_nothing_stored(media_dirs):
@@ -135,34 +107,34 @@ BAD_PHOTOS = {
 
 
 @pytest.mark.parametrize("case", BAD_PHOTOS, ids=list(BAD_PHOTOS))
-def test_a_bad_photo_is_refused_beside_the_field(client, campaign, media_dirs, case):
+def test_a_bad_photo_is_refused_beside_the_field(participant, campaign, media_dirs, case):
     make, message = BAD_PHOTOS[case]
-    response = send(client, campaign, photo=make())
+    response = participant.send(campaign, photo=make())
     assert_error_beside(response, "photo", message)
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_no_file_is_refused(client, campaign, media_dirs):
-    response = send(client, campaign, photo=None)
+def test_no_file_is_refused(participant, campaign, media_dirs):
+    response = participant.send(campaign, photo=None)
     assert_error_beside(response, "photo", "Choose a photo to send.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_a_picture_over_the_pixel_limit_is_refused(client, campaign, media_dirs, settings):
+def test_a_picture_over_the_pixel_limit_is_refused(participant, campaign, media_dirs, settings):
     settings.ACTIONS_PHOTO_MAX_PIXELS = 1_000_000
-    response = send(client, campaign, photo=upload(make_image_bytes(size=(1200, 1000))))
+    response = participant.send(campaign, photo=upload(make_image_bytes(size=(1200, 1000))))
     assert_error_beside(response, "photo", "The picture is too large: at most 1 megapixels.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_a_file_over_the_size_limit_is_refused(client, campaign, media_dirs, settings):
+def test_a_file_over_the_size_limit_is_refused(participant, campaign, media_dirs, settings):
     settings.ACTIONS_PHOTO_MAX_BYTES = 1024 * 1024
     data = encode(noise((1000, 800)), "PNG")
     assert len(data) > 2 * 1024 * 1024
-    response = send(client, campaign, photo=upload(data, "big.png", "image/png"))
+    response = participant.send(campaign, photo=upload(data, "big.png", "image/png"))
     assert_error_beside(response, "photo", "The file is too large: at most 1 MB.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
@@ -220,9 +192,9 @@ BAD_FIELDS = {
 
 
 @pytest.mark.parametrize("case", BAD_FIELDS, ids=list(BAD_FIELDS))
-def test_bad_fields_are_refused_beside_the_field(client, campaign, media_dirs, case):
+def test_bad_fields_are_refused_beside_the_field(participant, campaign, media_dirs, case):
     overrides, name, message = BAD_FIELDS[case]
-    response = send(client, campaign, **overrides)
+    response = participant.send(campaign, **overrides)
     assert_error_beside(response, name, message)
     assert_nothing_stored(media_dirs)
     html = response.content.decode()
@@ -233,16 +205,16 @@ def test_bad_fields_are_refused_beside_the_field(client, campaign, media_dirs, c
         assert "Lanterns by the Neman for the political prisoners." in html
 
 
-def test_a_long_caption_comes_back_as_typed(client, campaign):
-    response = send(client, campaign, caption="x" * 100_000)
+def test_a_long_caption_comes_back_as_typed(participant, campaign):
+    response = participant.send(campaign, caption="x" * 100_000)
     assert "x" * 100_000 in response.content.decode()
 
 
-def test_a_closed_campaign_cannot_be_chosen(client, campaign, media_dirs):
+def test_a_closed_campaign_cannot_be_chosen(participant, campaign, media_dirs):
     closed = Campaign.objects.create(
         slug="old", name_en="Old", starts_on=datetime.date(2020, 8, 4), is_active=False
     )
-    response = client.post(URL, {**form_data(campaign), "campaign": closed.pk})
+    response = participant.post(URL, {**submit_form_data(campaign), "campaign": closed.pk})
     assert_error_beside(response, "campaign", "Choose a campaign from the list.")
     assert_nothing_stored(media_dirs)
 
@@ -264,8 +236,8 @@ GOOD_PHOTOS = {
 
 
 @pytest.mark.parametrize("case", GOOD_PHOTOS, ids=list(GOOD_PHOTOS))
-def test_a_good_photo_becomes_a_pending_action(client, campaign, media_dirs, case):
-    response = send(client, campaign, photo=GOOD_PHOTOS[case]())
+def test_a_good_photo_becomes_a_pending_action(participant, campaign, media_dirs, case):
+    response = participant.send(campaign, photo=GOOD_PHOTOS[case]())
     assert response.status_code == 302
     assert response["Location"] == THANKS
     action = Action.objects.get()
@@ -283,14 +255,14 @@ def test_a_good_photo_becomes_a_pending_action(client, campaign, media_dirs, cas
     assert stored_files(media_dirs / "media") == []
 
 
-def test_the_language_of_the_page_is_stored(client, campaign):
-    response = client.post("/be/actions/submit/", form_data(campaign))
+def test_the_language_of_the_page_is_stored(participant, campaign):
+    response = participant.send(campaign, language="be")
     assert response["Location"] == "/be/actions/submit/thanks/"
     assert Action.objects.get().language == "be"
 
 
-def test_anonymous_by_default(client, campaign):
-    send(client, campaign, name="", email="")
+def test_anonymous_by_default(participant, campaign):
+    participant.send(campaign, name="", email="")
     action = Action.objects.get()
     assert action.display_name == ""
     assert action.email == ""
@@ -317,11 +289,11 @@ def test_hashtags_are_parsed_the_way_people_type_them(typed, expected):
     assert parse_hashtags(typed) == expected
 
 
-def test_hashtags_are_one_tag_whatever_their_case(client, campaign):
-    send(client, campaign, hashtags="#4Августа, 4августа #FreeBelarus")
+def test_hashtags_are_one_tag_whatever_their_case(participant, campaign):
+    participant.send(campaign, hashtags="#4Августа, 4августа #FreeBelarus")
     first = Action.objects.get()
     assert sorted(first.hashtags.names()) == ["4августа", "freebelarus"]
-    send(client, campaign, hashtags="#4АВГУСТА")
+    participant.send(campaign, hashtags="#4АВГУСТА")
     second = Action.objects.latest("id")
     # taggit finds the existing tag: one tag for both actions.
     assert list(second.hashtags.values_list("pk", flat=True)) == list(
@@ -329,8 +301,8 @@ def test_hashtags_are_one_tag_whatever_their_case(client, campaign):
     )
 
 
-def test_empty_hashtags_take_the_campaigns(client, campaign):
-    send(client, campaign, hashtags="")
+def test_empty_hashtags_take_the_campaigns(participant, campaign):
+    participant.send(campaign, hashtags="")
     assert sorted(Action.objects.get().hashtags.names()) == sorted(
         ["4august", "4августа", "bysoliday"]
     )
@@ -344,9 +316,8 @@ def gps_photo():
     return upload(make_image_bytes(exif=gps_exif().tobytes()))
 
 
-def test_exif_gps_is_used_when_ticked(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_used_when_ticked(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -358,9 +329,8 @@ def test_exif_gps_is_used_when_ticked(client, campaign):
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
 
 
-def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -371,9 +341,8 @@ def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(client, campaign):
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
-def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -386,9 +355,8 @@ def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, cam
     assert action.latitude == pytest.approx(54.69, abs=0.05)
 
 
-def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign):
-    send(
-        client,
+def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(participant, campaign):
+    participant.send(
         campaign,
         location_precision="exact",
         use_photo_location="on",
@@ -399,29 +367,29 @@ def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign)
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
-def test_a_heic_photos_gps_is_read_when_ticked(client, campaign):
+def test_a_heic_photos_gps_is_read_when_ticked(participant, campaign):
     data = heic_bytes(exif=gps_exif().tobytes(), quality=60)
     photo = upload(data, "IMG_0001.HEIC", "image/heic")
-    send(client, campaign, photo=photo, location_precision="exact", use_photo_location="on")
+    participant.send(campaign, photo=photo, location_precision="exact", use_photo_location="on")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
 
 
-def test_the_city_centre_is_found_in_another_spelling(client, campaign):
-    send(client, campaign, city="Гродна", country="BY")
+def test_the_city_centre_is_found_in_another_spelling(participant, campaign):
+    participant.send(campaign, city="Гродна", country="BY")
     action = Action.objects.get()
     assert action.city == "Гродна"
     assert action.latitude == pytest.approx(53.68, abs=0.05)
 
 
-def test_a_city_in_the_wrong_country_gets_no_centre(client, campaign):
-    send(client, campaign, city="Hrodna", country="PL")
+def test_a_city_in_the_wrong_country_gets_no_centre(participant, campaign):
+    participant.send(campaign, city="Hrodna", country="PL")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == (None, None)
 
 
-def test_a_place_not_in_the_gazetteer_is_accepted_with_its_country(client, campaign):
-    response = send(client, campaign, city="Zaslauje-under-the-hill", country="BY")
+def test_a_place_not_in_the_gazetteer_is_accepted_with_its_country(participant, campaign):
+    response = participant.send(campaign, city="Zaslauje-under-the-hill", country="BY")
     assert response.status_code == 302
     action = Action.objects.get()
     assert action.city == "Zaslauje-under-the-hill"
@@ -462,9 +430,8 @@ def test_read_gps_without_gps_is_none():
 # Text that looks like markup stays text
 
 
-def test_markup_in_the_caption_and_city_is_shown_as_text(client, campaign):
-    response = send(
-        client,
+def test_markup_in_the_caption_and_city_is_shown_as_text(participant, campaign):
+    response = participant.send(
         campaign,
         city="<b>Minsk</b>",
         caption="<script>alert('caption')</script>",
@@ -480,15 +447,15 @@ def test_markup_in_the_caption_and_city_is_shown_as_text(client, campaign):
 # The honeypot
 
 
-def test_a_filled_honeypot_is_silently_dropped(client, campaign, media_dirs):
-    response = send(client, campaign, website="http://spam.example")
+def test_a_filled_honeypot_is_silently_dropped(participant, campaign, media_dirs):
+    response = participant.send(campaign, website="http://spam.example")
     assert response.status_code == 302
     assert response["Location"] == THANKS
     assert_nothing_stored(media_dirs)
 
 
-def test_the_honeypot_is_hidden_from_people(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_honeypot_is_hidden_from_people(participant, campaign):
+    html = participant.get(URL).content.decode()
     trap = re.search(r'<div class="hp" aria-hidden="true">.*?</div>', html, flags=re.S)
     assert trap
     assert 'tabindex="-1"' in trap.group()
@@ -500,25 +467,25 @@ def test_the_honeypot_is_hidden_from_people(client, campaign):
 
 
 def test_over_the_rate_limit_a_client_gets_429_and_retry_after(
-    client, campaign, settings, media_dirs
+    participant, campaign, settings, media_dirs
 ):
     settings.ACTIONS_RATE_LIMIT = 2
     settings.ACTIONS_RATE_WINDOW = 600
     for _ in range(2):
-        assert send(client, campaign, consent=None).status_code == 200
-    response = send(client, campaign)
+        assert participant.send(campaign, consent=None).status_code == 200
+    response = participant.send(campaign)
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 600
     assert "You have sent many forms in a short time" in response.content.decode()
     assert_nothing_stored(media_dirs)
     # Another client is not affected.
-    other = client.post(URL, form_data(campaign), REMOTE_ADDR="198.51.100.23")
+    other = participant.post(URL, submit_form_data(campaign), REMOTE_ADDR="198.51.100.23")
     assert other.status_code == 302
 
 
-def test_the_rate_limit_keeps_no_address(client, campaign, settings):
+def test_the_rate_limit_keeps_no_address(participant, campaign, settings):
     settings.ACTIONS_RATE_LIMIT = 5
-    client.post(URL, form_data(campaign, consent=None), REMOTE_ADDR="203.0.113.77")
+    participant.post(URL, submit_form_data(campaign, consent=None), REMOTE_ADDR="203.0.113.77")
     keys = list(cache._cache.keys())
     assert any("ratelimit" in key for key in keys)
     for key in keys:
@@ -565,18 +532,20 @@ def test_without_trusted_proxies_a_forwarded_header_is_ignored(rf, settings):
     assert ratelimit.client_address(request) == "203.0.113.7"
 
 
-def test_the_address_is_not_logged(client, campaign, caplog):
+def test_the_address_is_not_logged(participant, campaign, caplog):
     with caplog.at_level("DEBUG"):
-        client.post(URL, form_data(campaign), REMOTE_ADDR="203.0.113.77")
-        client.post(URL, form_data(campaign, website="spam"), REMOTE_ADDR="203.0.113.77")
+        participant.post(URL, submit_form_data(campaign), REMOTE_ADDR="203.0.113.77")
+        participant.post(
+            URL, submit_form_data(campaign, website="spam"), REMOTE_ADDR="203.0.113.77"
+        )
     assert "203.0.113.77" not in caplog.text
 
 
 # The page itself
 
 
-def test_the_form_offers_the_only_active_campaign_preselected(client, campaign):
-    response = client.get(URL)
+def test_the_form_offers_the_only_active_campaign_preselected(participant, campaign):
+    response = participant.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert re.search(rf'<option value="{campaign.pk}"[^>]*selected', html)
@@ -591,29 +560,29 @@ def test_the_form_offers_the_only_active_campaign_preselected(client, campaign):
     assert form["action_type"].value() == "picket"
 
 
-def test_with_two_campaigns_the_participant_chooses(client, campaign):
+def test_with_two_campaigns_the_participant_chooses(participant, campaign):
     Campaign.objects.create(slug="letters", name_en="Letter marathon", starts_on="2026-12-10")
-    html = client.get(URL).content.decode()
+    html = participant.get(URL).content.decode()
     assert '<option value="" selected>' in html
     assert "Letter marathon" in html
 
 
-def test_without_an_active_campaign_there_is_no_form(client, db):
-    response = client.get(URL)
+def test_without_an_active_campaign_there_is_no_form(participant, db):
+    response = participant.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert "No campaign is open" in html
     assert 'name="photo"' not in html
 
 
-def test_the_page_is_translated_with_country_names(client, campaign):
-    html = client.get("/be/actions/submit/").content.decode()
+def test_the_page_is_translated_with_country_names(participant, campaign):
+    html = participant.get("/be/actions/submit/").content.decode()
     assert '<option value="BY">Беларусь</option>' in html
     assert 'lang="be"' in html
 
 
-def test_the_page_has_no_inline_script_style_or_handler(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_page_has_no_inline_script_style_or_handler(participant, campaign):
+    html = participant.get(URL).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "<style" not in html
     assert " style=" not in html
@@ -621,8 +590,8 @@ def test_the_page_has_no_inline_script_style_or_handler(client, campaign):
     assert re.search(r'<script src="/static/js/submit.js" defer>', html)
 
 
-def test_every_field_has_a_label(client, campaign):
-    html = client.get(URL).content.decode()
+def test_every_field_has_a_label(participant, campaign):
+    html = participant.get(URL).content.decode()
     for name in [
         "photo",
         "campaign",
@@ -670,13 +639,15 @@ def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
     assert "other" not in uploaded
 
 
-def test_an_email_longer_than_its_column_is_refused_beside_the_field(client, campaign, media_dirs):
+def test_an_email_longer_than_its_column_is_refused_beside_the_field(
+    participant, campaign, media_dirs
+):
     # Valid for the email validator (at most 320 characters), too long for the column
     # (254): PostgreSQL would refuse the row with a server error.
     email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"
     assert len(email) > 254
 
-    response = send(client, campaign, email=email)
+    response = participant.send(campaign, email=email)
 
     assert_error_beside(response, "email", "Ensure this value has at most 254 characters")
     assert_nothing_stored(media_dirs)

@@ -5,7 +5,7 @@ import pytest
 from actions import services
 from actions.models import Action
 from tests.helpers.actions import submit
-from tests.helpers.images import encode, make_upload, two_colour
+from tests.helpers.images import encode, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
@@ -22,17 +22,10 @@ def submitted(campaign, **overrides):
 # Thanks
 
 
-def test_the_thanks_page_explains_moderation_and_links_to_no_photo(client, campaign, media_dirs):
-    form = {
-        "photo": make_upload(),
-        "campaign": campaign.pk,
-        "action_type": "picket",
-        "city": "Hrodna",
-        "country": "BY",
-        "location_precision": "city",
-        "consent": "on",
-    }
-    response = client.post("/en/actions/submit/", form, follow=True)
+def test_the_thanks_page_explains_moderation_and_links_to_no_photo(
+    participant, campaign, media_dirs
+):
+    response = participant.send(campaign, follow=True)
     assert response.redirect_chain == [("/en/actions/submit/thanks/", 302)]
     html = response.content.decode()
     assert "A moderator looks at it" in html

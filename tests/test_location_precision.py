@@ -250,30 +250,22 @@ def test_the_service_refuses_an_unknown_precision(campaign, media_dirs):
 # The form, as a participant sends it
 
 
-def form_data(campaign, **overrides):
-    data = {
-        "photo": photo_with_metadata(),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Minsk",
-        "country": "BY",
-        "latitude": "",
-        "longitude": "",
-        "hashtags": "",
-        "caption": "Lanterns on Independence Avenue.",
-        "alt_text": "",
-        "name": "",
-        "email": "",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+# The participant of these tests sends a phone's photo with its GPS (PHOTO_GPS) from Minsk,
+# and gives no name, address or hashtag.
+FROM_MINSK = {
+    "city": "Minsk",
+    "hashtags": "",
+    "caption": "Lanterns on Independence Avenue.",
+    "alt_text": "",
+    "name": "",
+    "email": "",
+}
 
 
-def send(client, campaign, **overrides):
-    return client.post(URL, form_data(campaign, **overrides))
+def send(participant, campaign, **fields):
+    if "photo" not in fields:
+        fields["photo"] = photo_with_metadata()
+    return participant.send(campaign, **{**FROM_MINSK, **fields})
 
 
 def assert_no_location_anywhere(media_dirs):
@@ -301,12 +293,12 @@ def assert_no_location_anywhere(media_dirs):
     ],
 )
 def test_the_photos_gps_is_kept_only_as_precisely_as_chosen(
-    client, campaign, media_dirs, precision, expected
+    participant, campaign, media_dirs, precision, expected
 ):
     # The participant ticks "use the location stored in my photo" and places a pin too:
     # with city, country or none neither is read.
     response = send(
-        client,
+        participant,
         campaign,
         location_precision=precision,
         use_photo_location="on",
@@ -325,8 +317,10 @@ def test_the_photos_gps_is_kept_only_as_precisely_as_chosen(
     assert_no_location_anywhere(media_dirs)
 
 
-def test_the_pin_is_coarsened_to_a_km_cell(client, campaign):
-    send(client, campaign, location_precision="km", latitude=str(PIN[0]), longitude=str(PIN[1]))
+def test_the_pin_is_coarsened_to_a_km_cell(participant, campaign):
+    send(
+        participant, campaign, location_precision="km", latitude=str(PIN[0]), longitude=str(PIN[1])
+    )
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(km_cell_centre(*PIN), abs=1e-5)
     assert distance_km((action.latitude, action.longitude), PIN) < 0.8
@@ -367,9 +361,9 @@ def test_the_pin_is_coarsened_to_a_km_cell(client, campaign):
     ],
 )
 def test_bad_place_input_is_refused_beside_the_field(
-    client, campaign, media_dirs, overrides, field, message
+    participant, campaign, media_dirs, overrides, field, message
 ):
-    response = send(client, campaign, caption="Typed before the mistake.", **overrides)
+    response = send(participant, campaign, caption="Typed before the mistake.", **overrides)
 
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -383,8 +377,8 @@ def test_bad_place_input_is_refused_beside_the_field(
     assert stored_files(media_dirs) == []
 
 
-def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(client, campaign):
-    response = send(client, campaign, location_precision="km", consent=None)
+def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(participant, campaign):
+    response = send(participant, campaign, location_precision="km", consent=None)
     html = response.content.decode()
     assert re.search(r'<input type="radio" name="location_precision" value="km"[^>]* checked', html)
     assert not re.search(r'value="city"[^>]* checked', html)
@@ -418,8 +412,8 @@ def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(client, camp
         "none: a city",
     ],
 )
-def test_what_the_choice_leaves_out_is_ignored(client, campaign, overrides, expected):
-    response = send(client, campaign, **overrides)
+def test_what_the_choice_leaves_out_is_ignored(participant, campaign, overrides, expected):
+    response = send(participant, campaign, **overrides)
 
     assert response.status_code == 302, response.context["form"].errors
     action = Action.objects.get()
@@ -431,8 +425,8 @@ def test_what_the_choice_leaves_out_is_ignored(client, campaign, overrides, expe
 # The page
 
 
-def test_the_precision_is_a_radio_group_with_city_preselected(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_precision_is_a_radio_group_with_city_preselected(participant, campaign):
+    html = participant.get(URL).content.decode()
 
     group = re.search(
         r'<fieldset class="precision" id="id_location_precision".*?</fieldset>', html, re.S
@@ -451,10 +445,10 @@ def test_the_precision_is_a_radio_group_with_city_preselected(client, campaign):
     assert "Your exact point is never stored." in group
 
 
-def test_the_place_fields_do_not_block_sending_without_javascript(client, campaign):
+def test_the_place_fields_do_not_block_sending_without_javascript(participant, campaign):
     # "Country only" or "none" must be sendable with the city (and the country) left
     # empty, so the browser may not insist on them.
-    html = client.get(URL).content.decode()
+    html = participant.get(URL).content.decode()
     city = re.search(r'<input type="text" name="city"[^>]*>', html).group()
     country = re.search(r'<select name="country"[^>]*>', html).group()
     assert "required" not in city
@@ -465,8 +459,8 @@ def test_the_place_fields_do_not_block_sending_without_javascript(client, campai
     assert re.search(r'id="point-fields" data-precisions="exact km"', html)
 
 
-def test_the_page_is_translated(client, campaign):
-    html = client.get("/be/actions/submit/").content.decode()
+def test_the_page_is_translated(participant, campaign):
+    html = participant.get("/be/actions/submit/").content.decode()
     assert 'name="location_precision"' in html
     assert 'lang="be"' in html
 
@@ -495,12 +489,12 @@ def decoded(data):
         return image.copy()
 
 
-def test_the_waiting_upload_carries_no_gps(client, campaign, media_dirs, task_not_run):
+def test_the_waiting_upload_carries_no_gps(participant, campaign, media_dirs, task_not_run):
     original = photo_with_metadata()
     raw = original.read()
     original.seek(0)
 
-    response = send(client, campaign, photo=original, location_precision="exact")
+    response = send(participant, campaign, photo=original, location_precision="exact")
 
     assert response.status_code == 302
     path = incoming(media_dirs)
@@ -590,7 +584,7 @@ def test_other_formats_are_stored_re_encoded_without_metadata(
             assert red[0] > 150 > red[2] and blue[2] > 150 > blue[0], (red, blue)
 
 
-def test_a_heic_that_does_not_decode_is_refused_beside_the_field(client, campaign, media_dirs):
+def test_a_heic_that_does_not_decode_is_refused_beside_the_field(participant, campaign, media_dirs):
     noise = Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3))
     data = heic_bytes(noise, quality=80)
     broken = data[: len(data) * 2 // 3]
@@ -599,7 +593,7 @@ def test_a_heic_that_does_not_decode_is_refused_beside_the_field(client, campaig
     assert Image.open(io.BytesIO(broken)).size == (640, 480)
 
     response = send(
-        client, campaign, photo=SimpleUploadedFile("IMG_0001.HEIC", broken, "image/heic")
+        participant, campaign, photo=SimpleUploadedFile("IMG_0001.HEIC", broken, "image/heic")
     )
 
     assert response.status_code == 200
@@ -644,10 +638,10 @@ def test_without_metadata_leaves_a_clean_photo_alone():
 
 
 def test_after_processing_no_file_has_any_metadata(
-    client, campaign, media_dirs, django_capture_on_commit_callbacks
+    participant, campaign, media_dirs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        send(client, campaign, location_precision="km", use_photo_location="on")
+        send(participant, campaign, location_precision="km", use_photo_location="on")
 
     action = Action.objects.get()
     assert action.photo_status == Action.PhotoStatus.READY

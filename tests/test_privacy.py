@@ -14,11 +14,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 
 from actions import services
-from actions.models import Action, ActionType
-from tests.helpers.images import encode, two_colour
+from actions.models import Action
+from tests.helpers.actions import Participant
 
 PRIVACY = "/en/privacy/"
 ADDRESS = "203.0.113.199"
@@ -119,26 +118,6 @@ def test_robots_stay_off_receipts(client, db):
 # No address, no user agent
 
 
-def form_data(campaign):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return {
-        "photo": SimpleUploadedFile("photo.jpg", encode(two_colour(), "JPEG"), "image/jpeg"),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Hrodna",
-        "country": "BY",
-        "hashtags": "#4august",
-        "caption": "Lanterns by the Neman.",
-        "alt_text": "Twelve people holding lanterns.",
-        "name": "",
-        "email": "alesia@example.org",
-        "consent": "on",
-        "website": "",
-    }
-
-
 @pytest.fixture
 def every_log(caplog):
     """Every logger at DEBUG into caplog, those that do not propagate included, and the
@@ -161,13 +140,13 @@ def test_no_address_or_user_agent_is_kept_anywhere(
     campaign, moderator, settings, every_log, django_capture_on_commit_callbacks
 ):
     settings.TRUSTED_PROXY_COUNT = 1  # the rate limit uses the forwarded address
-    participant = Client(
+    participant = Participant(
         REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=FORWARDED, HTTP_USER_AGENT=USER_AGENT
     )
 
     # Submit; the photo task runs on commit.
     with django_capture_on_commit_callbacks(execute=True):
-        response = participant.post("/en/actions/submit/", form_data(campaign))
+        response = participant.send(campaign)
     assert response.status_code == 302
     thanks = participant.get(response["Location"]).content.decode()
     token = re.search(r"receipt/\?token=([A-Za-z0-9_-]+)", thanks).group(1)

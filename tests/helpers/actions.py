@@ -1,16 +1,56 @@
-"""Actions made the way people make them: submitted as the form submits them (through
-services.submit_action), approved and rejected as moderators decide; and what must never
-reach a public page, API or feed."""
+"""Actions made the way people make them: the submission form as a participant fills it
+in, actions submitted as the form submits them (through services.submit_action), approved
+and rejected as moderators decide; and what must never reach a public page, API or feed."""
+
+from django.test import Client
 
 from actions import services
 from actions.models import ActionType, LocationPrecision
-from tests.helpers.images import encode, two_colour, upload
+from tests.helpers.images import encode, make_image_bytes, two_colour, upload
 
 # What must never reach a public page, API or feed.
 SECRET_EMAIL = "participant-secret@example.org"
 PENDING_CAPTION = "Pending caption that nobody may see"
 REJECTED_CAPTION = "Rejected caption that nobody may see"
 REJECTION_REASON = "Rejected because of visible faces"
+
+
+def submit_form_data(campaign, /, **fields):
+    """What a participant types into the submission form: a photo of a picket in Hrodna,
+    with a caption, hashtags, a name and an address, and consent.
+
+    `fields` replace those; None leaves a field out, as a browser leaves out a box not
+    ticked. `campaign` is the campaign chosen (a `campaign` field overrides it).
+    """
+    data = {
+        "campaign": campaign.pk,
+        "action_type": ActionType.PICKET,
+        "location_precision": "city",
+        "city": "Hrodna",
+        "country": "BY",
+        "latitude": "",
+        "longitude": "",
+        "hashtags": "#4august #FreeBelarus",
+        "caption": "Lanterns by the Neman for the political prisoners.",
+        "alt_text": "Twelve people holding lanterns.",
+        "name": "Alesia",
+        "email": "alesia@example.org",
+        "consent": "on",
+        "website": "",
+        **fields,
+    }
+    if "photo" not in data:
+        data["photo"] = upload(make_image_bytes())
+    return {key: value for key, value in data.items() if value is not None}
+
+
+class Participant(Client):
+    """Someone who sends the submission form, not logged in."""
+
+    def send(self, campaign, /, *, language="en", follow=False, **fields):
+        """Fill in the form (submit_form_data(campaign, **fields)) and send it."""
+        data = submit_form_data(campaign, **fields)
+        return self.post(f"/{language}/actions/submit/", data, follow=follow)
 
 
 def submit(campaign, data=None, **overrides):
