@@ -16,6 +16,13 @@ from django.utils import translation
 from actions import services
 from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
 from tests.helpers.actions import submit
+from tests.helpers.admin import (
+    EVERY_TICK,
+    approve_on_page,
+    change_form_data,
+    change_url,
+    messages_of,
+)
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, jpeg_with_everything, two_colour
 
@@ -36,26 +43,9 @@ def make_action(campaign, django_capture_on_commit_callbacks):
     return make
 
 
-def change_url(action):
-    return reverse("admin:actions_action_change", args=[action.pk])
-
-
 def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **extra):
     data = {"action": name, "_selected_action": [a.pk for a in actions], "index": 0, **extra}
     return client.post(url, data, follow=True)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-EVERY_TICK = list(ChecklistItem.values)
-
-
-def approve_on_page(client, action, **changes):
-    """What a moderator does for a photo: its page, the checklist ticked, "Save and approve"."""
-    data = form_data(action, checklist=EVERY_TICK, _approve="1", **changes)
-    return client.post(change_url(action), data, follow=True)
 
 
 # The queue
@@ -422,30 +412,12 @@ def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, m
     assert "viewsitelink" in approved_page
 
 
-def form_data(action, **changes):
-    data = {
-        "campaign": action.campaign_id,
-        "action_type": action.action_type,
-        "city": action.city,
-        "country": action.country,
-        "latitude": "" if action.latitude is None else action.latitude,
-        "longitude": "" if action.longitude is None else action.longitude,
-        "hashtags": ", ".join(t.name for t in action.hashtags.all()),
-        "caption": action.caption,
-        "alt_text": action.alt_text,
-        "display_name": action.display_name,
-        "_status_seen": action.status,
-    }
-    data.update(changes)
-    return data
-
-
 def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action, media_dirs):
     action = make_action(caption="Lantrens", city="Vilnus")
 
     response = moderator_client.post(
         change_url(action),
-        form_data(
+        change_form_data(
             action,
             caption="Lanterns.",
             alt_text="A lantern on a bridge.",
@@ -481,7 +453,7 @@ def test_a_bad_edit_approves_nothing(moderator_client, make_action):
     action = make_action()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, latitude="91", _approve="1")
+        change_url(action), change_form_data(action, latitude="91", _approve="1")
     )
 
     assert response.status_code == 200
@@ -495,7 +467,7 @@ def test_approving_a_photo_still_processing_is_refused(moderator_client, campaig
     action = submit(campaign, jpeg_with_everything())
 
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert (
@@ -510,7 +482,7 @@ def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderato
     action = make_action(caption="Original.")
 
     response = moderator_client.post(
-        change_url(action), form_data(action, caption="Edited.", _reject="1")
+        change_url(action), change_form_data(action, caption="Edited.", _reject="1")
     )
 
     reject_url = reverse("admin:actions_action_reject", args=[action.pk])
@@ -560,7 +532,7 @@ def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_acti
     assert 'name="_approve"' in moderator_client.get(change_url(action)).content.decode()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert "1 action approved." in messages_of(response)
@@ -583,7 +555,7 @@ def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
 
     # A form sent anyway (an old tab) approves nothing and says why.
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert "1 action was not approved: its photo was deleted when it was rejected." in messages_of(
@@ -674,7 +646,7 @@ def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_clien
 
     moderator_client.post(
         change_url(action),
-        form_data(action, caption="After.", checklist=["faces", "plates"], _approve="1"),
+        change_form_data(action, caption="After.", checklist=["faces", "plates"], _approve="1"),
     )
 
     action.refresh_from_db()
@@ -708,7 +680,7 @@ def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, m
     letter = make_action(photo=False)
 
     response = moderator_client.post(
-        change_url(letter), form_data(letter, _approve="1"), follow=True
+        change_url(letter), change_form_data(letter, _approve="1"), follow=True
     )
 
     assert "1 action approved." in messages_of(response)
@@ -720,7 +692,8 @@ def test_an_unknown_tick_is_an_error(moderator_client, make_action):
     action = make_action()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, checklist=[*EVERY_TICK, "nonsense"], _approve="1")
+        change_url(action),
+        change_form_data(action, checklist=[*EVERY_TICK, "nonsense"], _approve="1"),
     )
 
     assert "checklist" in response.context["adminform"].form.errors
@@ -732,7 +705,7 @@ def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client
     action = make_action()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, checklist=["children", "faces"], _reject="1")
+        change_url(action), change_form_data(action, checklist=["children", "faces"], _reject="1")
     )
 
     reject_url = reverse("admin:actions_action_reject", args=[action.pk])
@@ -799,7 +772,7 @@ def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
     assert response.status_code == 200
     assert 'name="caption"' not in page
     assert 'name="_approve"' not in page and 'name="_reject"' not in page
-    assert moderator_client.post(change_url(action), form_data(action)).status_code == 403
+    assert moderator_client.post(change_url(action), change_form_data(action)).status_code == 403
     reject = reverse("admin:actions_action_reject", args=[action.pk])
     assert moderator_client.post(reject, {"reason": "x"}).status_code == 403
 
@@ -811,7 +784,8 @@ def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, make_
     action = make_action(photo=False, location_precision="exact")
 
     moderator_client.post(
-        change_url(action), form_data(action, latitude="54.123456789", longitude="25.987654321")
+        change_url(action),
+        change_form_data(action, latitude="54.123456789", longitude="25.987654321"),
     )
 
     action.refresh_from_db()
@@ -824,7 +798,7 @@ def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_act
     action = make_action(photo=False, location_precision="km")
 
     moderator_client.post(
-        change_url(action), form_data(action, latitude="54.6872", longitude="25.2797")
+        change_url(action), change_form_data(action, latitude="54.6872", longitude="25.2797")
     )
 
     action.refresh_from_db()
@@ -842,7 +816,7 @@ def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_cli
 
     moderator_client.post(
         change_url(action),
-        form_data(action, city="Kaunas", latitude="54.9999", longitude="23.9999"),
+        change_form_data(action, city="Kaunas", latitude="54.9999", longitude="23.9999"),
     )
 
     action.refresh_from_db()
@@ -866,7 +840,7 @@ def test_a_coarse_choice_keeps_no_city_or_point(
 ):
     action = make_action(photo=False, location_precision=precision)
 
-    response = moderator_client.post(change_url(action), form_data(action, **sent))
+    response = moderator_client.post(change_url(action), change_form_data(action, **sent))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     action.refresh_from_db()
@@ -876,7 +850,7 @@ def test_a_coarse_choice_keeps_no_city_or_point(
 def test_half_a_point_is_an_error(moderator_client, make_action):
     action = make_action(photo=False)
 
-    response = moderator_client.post(change_url(action), form_data(action, longitude=""))
+    response = moderator_client.post(change_url(action), change_form_data(action, longitude=""))
 
     assert "longitude" in response.context["adminform"].form.errors
     action.refresh_from_db()
@@ -1048,7 +1022,9 @@ def test_campaign_admin_edits_names_types_and_hashtags(moderator_client, campaig
 def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, make_action):
     action = make_action()
 
-    response = moderator_client.post(change_url(action), form_data(action, hashtags="x" * 101))
+    response = moderator_client.post(
+        change_url(action), change_form_data(action, hashtags="x" * 101)
+    )
 
     assert "hashtags" in response.context["adminform"].form.errors
     action.refresh_from_db()

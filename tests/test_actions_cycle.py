@@ -10,6 +10,7 @@ from django.urls import reverse
 from actions import services
 from actions.models import Action, Campaign
 from tests.helpers.actions import submit
+from tests.helpers.admin import approve_on_page, messages_of
 from tests.helpers.files import stored_files
 from tests.helpers.images import (
     assert_no_metadata,
@@ -18,7 +19,6 @@ from tests.helpers.images import (
     jpeg_with_everything,
     two_colour,
 )
-from tests.test_actions_admin import approve_on_page, messages_of
 
 
 @pytest.mark.parametrize("photo", ["jpeg", "heic"])

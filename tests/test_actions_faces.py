@@ -9,10 +9,12 @@ from PIL import Image
 from actions import faces, services
 from actions.models import Action
 from tests.helpers.actions import submit
+from tests.helpers.admin import change_form_data, change_url, messages_of
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode
-from tests.test_actions_admin import change_url, form_data, messages_of
-from tests.test_actions_submit import URL, field_block
+from tests.helpers.pages import field_block
+
+URL = "/en/actions/submit/"
 
 # The astronaut (skimage.data.astronaut(), 512 px) enlarged into a 2400 × 1800 photo: the
 # master keeps 2400 px, the display rendition is 1600 px wide (scale 2/3).
@@ -180,7 +182,7 @@ def test_moderator_boxes_blur_and_unblur_the_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
             change_url(action),
-            form_data(action, blur_boxes="1200, 600, 300, 330\n"),
+            change_form_data(action, blur_boxes="1200, 600, 300, 330\n"),
             follow=True,
         )
 
@@ -200,7 +202,7 @@ def test_moderator_boxes_blur_and_unblur_the_renditions(
 
     # The moderator removes it again: the region is sharp again.
     with django_capture_on_commit_callbacks(execute=True):
-        moderator_client.post(change_url(action), form_data(action, blur_boxes=""))
+        moderator_client.post(change_url(action), change_form_data(action, blur_boxes=""))
 
     action.refresh_from_db()
     assert action.face_boxes == []
@@ -217,7 +219,7 @@ def test_a_bad_box_is_an_error_beside_the_field(moderator_client, campaign, proc
     action = process(campaign, astronaut_photo(), blur_faces=False)
     renditions = action.renditions
 
-    response = moderator_client.post(change_url(action), form_data(action, blur_boxes=lines))
+    response = moderator_client.post(change_url(action), change_form_data(action, blur_boxes=lines))
 
     assert "blur_boxes" in response.context["adminform"].form.errors
     action.refresh_from_db()
@@ -231,7 +233,7 @@ def test_unchanged_boxes_do_not_make_the_images_again(moderator_client, campaign
     action.refresh_from_db()
     renditions = action.renditions
 
-    moderator_client.post(change_url(action), form_data(action, blur_boxes="10 20 30 40"))
+    moderator_client.post(change_url(action), change_form_data(action, blur_boxes="10 20 30 40"))
 
     action.refresh_from_db()
     assert action.renditions == renditions

@@ -1,12 +1,12 @@
 """Campaign results follow every decision: approve, unpublish, edit, delete, rebuild."""
 
 import pytest
-from django.urls import reverse
 
 from actions import services, stats
 from actions.models import Action, MapCell, Tally
 from soliday import countries
 from tests.helpers.actions import submit
+from tests.helpers.admin import change_form_data, change_url
 
 D = Tally.Dimension
 
@@ -97,21 +97,18 @@ def test_deleting_an_approved_action_takes_it_out(campaign, approved):
 
 def test_a_moderator_edit_of_a_public_action_moves_its_counts(campaign, approved, moderator_client):
     action = approved(city="Vilnius", country="LT", hashtags=["4august"])
-    data = {
-        "campaign": campaign.pk,
-        "action_type": "rally",
-        "city": "Kaunas",
-        "country": "LT",
-        "latitude": 54.9,
-        "longitude": 23.9,
-        "hashtags": "bysoliday",
-        "caption": action.caption,
-        "alt_text": action.alt_text,
-        "display_name": "",
-        "_status_seen": action.status,
-    }
+    data = change_form_data(
+        action,
+        action_type="rally",
+        city="Kaunas",
+        country="LT",
+        latitude=54.9,
+        longitude=23.9,
+        hashtags="bysoliday",
+        display_name="",
+    )
 
-    response = moderator_client.post(reverse("admin:actions_action_change", args=[action.pk]), data)
+    response = moderator_client.post(change_url(action), data)
 
     assert response.status_code == 302
     counts = tallies(campaign)

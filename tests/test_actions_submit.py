@@ -31,6 +31,7 @@ from tests.helpers.images import (
     noise,
     upload,
 )
+from tests.helpers.pages import assert_csp_clean, field_block
 
 URL = "/en/actions/submit/"
 THANKS = "/en/actions/submit/thanks/"
@@ -43,14 +44,6 @@ def assert_nothing_stored(media_dirs):
     assert Action.objects.count() == 0
     assert stored_files(media_dirs / "private") == []
     assert stored_files(media_dirs / "media") == []
-
-
-def field_block(html, name):
-    """The HTML of one field's wrapper: its label, help, errors and input."""
-    for block in re.findall(r'<div class="field[^"]*">.*?</div>', html, flags=re.S):
-        if f'name="{name}"' in block:
-            return block
-    raise AssertionError(f"no field {name} on the page")
 
 
 def assert_error_beside(response, name, message):
@@ -583,10 +576,7 @@ def test_the_page_is_translated_with_country_names(participant, campaign):
 
 def test_the_page_has_no_inline_script_style_or_handler(participant, campaign):
     html = participant.get(URL).content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert "<style" not in html
-    assert " style=" not in html
-    assert not re.search(r"\son[a-z]+=", html)
+    assert_csp_clean(html)
     assert re.search(r'<script src="/static/js/submit.js" defer>', html)
 
 

@@ -18,6 +18,7 @@ from django.db import connection
 from actions import services
 from actions.models import Action
 from tests.helpers.actions import Participant
+from tests.helpers.pages import assert_csp_clean
 
 PRIVACY = "/en/privacy/"
 ADDRESS = "203.0.113.199"
@@ -25,13 +26,6 @@ FORWARDED = "198.51.100.77"
 USER_AGENT = "Mozilla/5.0 (DistinctiveTestPhone 9; Soliday-UA-Probe)"
 SECRETS = (ADDRESS, FORWARDED, USER_AGENT, "DistinctiveTestPhone", "Soliday-UA-Probe")
 COMPOSE = Path(settings.BASE_DIR) / "docker-compose.yml"
-
-
-def assert_csp_clean(html):
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert "<style" not in html
-    assert " style=" not in html
-    assert not re.search(r"\son[a-z]+=", html)
 
 
 # The page

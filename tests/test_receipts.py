@@ -25,6 +25,7 @@ from actions.models import Action, MapCell, TaggedAction, Takedown, Tally
 from tests.helpers.actions import submit
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, two_colour
+from tests.helpers.pages import assert_csp_clean
 
 THANKS = "/en/actions/submit/thanks/"
 RECEIPT = "/en/actions/receipt/"
@@ -787,13 +788,6 @@ def test_a_withdrawn_action_cannot_be_approved(send, moderator):
     outcome = services.approve([action], moderator)
     assert outcome.decided == []
     assert Action.objects.get(pk=action.pk).status == Action.Status.WITHDRAWN
-
-
-def assert_csp_clean(html):
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert "<style" not in html
-    assert " style=" not in html
-    assert not re.search(r"\son[a-z]+=", html)
 
 
 def test_the_receipt_page_exists_in_every_language(participant, send):

@@ -14,6 +14,7 @@ from actions import services
 from actions.models import Action, Campaign, MapCell, Takedown, Tally
 from soliday import publiccache
 from tests.helpers.actions import submit
+from tests.helpers.admin import messages_of
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, two_colour
 
@@ -543,10 +544,6 @@ def test_the_command_refuses_to_lift_without_a_reason(
 
 TAKEDOWNS = "/admin/actions/takedown/"
 ACTIONS = "/admin/actions/action/"
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_a_moderator_takes_down_from_the_add_form(
