@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from tests.helpers.actions import Participant
+from tests.helpers.actions import Participant, make_approved, make_hidden
 
 
 @pytest.fixture(autouse=True)
@@ -146,14 +146,19 @@ def every_city_named(settings):
 
 @pytest.fixture
 def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    """Make approved actions with a processed photo (see tests.helpers.actions.make_approved).
+    """Make approved actions as participants send them and moderators approve them, and
+    run what runs after commit: approved(place=None, *, campaign, photo=True, **fields).
 
-    Test modules that need another kind of approved action define their own `approved`.
+    `place`: a dict of city, country, latitude and longitude; `photo`: a processed photo,
+    public once approved (False: an action without one, quicker where pictures do not
+    matter); `fields` go to services.submit_action (see tests.helpers.actions.submit;
+    the private address is SECRET_EMAIL unless given).
     """
-    from tests.helpers.actions import make_approved
 
-    def make(campaign=campaign, **overrides):
-        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
+    def make(place=None, *, campaign=campaign, photo=True, **fields):
+        fields = {**(place or {}), **fields}
+        capture = django_capture_on_commit_callbacks
+        return make_approved(campaign, moderator, capture, photo=photo, **fields)
 
     return make
 
@@ -161,6 +166,4 @@ def approved(campaign, moderator, django_capture_on_commit_callbacks):
 @pytest.fixture
 def hidden(campaign, moderator, django_capture_on_commit_callbacks):
     """A pending and a rejected action, which no public page may show."""
-    from tests.helpers.actions import make_hidden
-
     return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType, Campaign
-from tests.helpers.actions import assert_nothing_private, make_approved, submit
+from tests.helpers.actions import assert_nothing_private, submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
@@ -36,18 +36,19 @@ def filtered(query):
 
 
 @pytest.fixture
-def spread(campaign, other_campaign, moderator, django_capture_on_commit_callbacks):
+def spread(campaign, other_campaign, approved):
     """Four approved actions without photos (filters do not care), and a pending one."""
-
-    def make(campaign, **overrides):
-        return make_approved(
-            campaign, moderator, django_capture_on_commit_callbacks, photo=False, **overrides
-        )
-
-    make(campaign, city="Warsaw", country="PL", hashtags=["4августа"], action_type="picket")
-    make(campaign, city="Kraków", country="PL", hashtags=["4august"], action_type="rally")
-    make(other_campaign, city="Vilnius", country="LT", hashtags=["letters"], action_type="letter")
-    old = make(campaign, city="Riga", country="LV", hashtags=["4august", "4августа"])
+    approved(photo=False, city="Warsaw", country="PL", hashtags=["4августа"], action_type="picket")
+    approved(photo=False, city="Kraków", country="PL", hashtags=["4august"], action_type="rally")
+    approved(
+        photo=False,
+        campaign=other_campaign,
+        city="Vilnius",
+        country="LT",
+        hashtags=["letters"],
+        action_type="letter",
+    )
+    old = approved(photo=False, city="Riga", country="LV", hashtags=["4august", "4августа"])
     Action.objects.filter(pk=old.pk).update(
         submitted_at=timezone.make_aware(datetime.datetime(2024, 8, 4, 12))
     )

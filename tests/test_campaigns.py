@@ -29,16 +29,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 CHANGELIST = "/admin/actions/action/"
 
 
-def approve(campaign, moderator, *, photo=False, featured=False, **overrides):
-    """An action as a participant sends it, approved by a moderator."""
-    action = submit(campaign, make_image_bytes() if photo else None, **overrides)
-    if photo:
-        services.process_photo(action.pk)  # what the background task does
-    services.approve([action], moderator)
-    if featured:
-        Action.objects.filter(pk=action.pk).update(featured=True)
-    action.refresh_from_db()
-    return action
+def feature(action):
+    """What a moderator's "featured" tick does: the photo is shown on the campaign page."""
+    Action.objects.filter(pk=action.pk).update(featured=True)
 
 
 def section(html, heading_id):
@@ -76,15 +69,13 @@ def bar_values(svg):
 
 
 @pytest.fixture
-def results(campaign, moderator):
+def results(campaign, approved, moderator):
     """Five approved actions in three countries, one pending and one rejected."""
-    approve(campaign, moderator, city="Warsaw", country="PL", hashtags=["4august"], photo=True)
-    approve(campaign, moderator, city="Warsaw", country="PL", action_type="letter", hashtags=[])
-    approve(campaign, moderator, city="Kraków", country="PL", action_type="letter", hashtags=[])
-    approve(campaign, moderator, city="Vilnius", country="LT", hashtags=["4августа", "4august"])
-    approve(
-        campaign, moderator, city="Berlin", country="DE", photo=True, featured=True, hashtags=[]
-    )
+    approved(city="Warsaw", country="PL", hashtags=["4august"])
+    approved(photo=False, city="Warsaw", country="PL", action_type="letter", hashtags=[])
+    approved(photo=False, city="Kraków", country="PL", action_type="letter", hashtags=[])
+    approved(photo=False, city="Vilnius", country="LT", hashtags=["4августа", "4august"])
+    feature(approved(city="Berlin", country="DE", hashtags=[]))
     submit(campaign, None, city="Paris", country="FR")  # pending
     rejected = submit(campaign, None, city="Rome", country="IT")
     services.reject([rejected], moderator, "Not an action.")
@@ -173,8 +164,8 @@ def test_charts_are_accessible_images(client, results):
     assert "style=" not in html
 
 
-def test_labels_in_charts_are_escaped(client, campaign, moderator):
-    approve(campaign, moderator, city="<script>alert(1)</script>", country="PL")
+def test_labels_in_charts_are_escaped(client, approved):
+    approved(photo=False, city="<script>alert(1)</script>", country="PL")
 
     html = client.get(URL).content.decode()
 
@@ -182,14 +173,12 @@ def test_labels_in_charts_are_escaped(client, campaign, moderator):
     svg_of(section(html, "by-city"))  # still well-formed XML
 
 
-def test_top_countries_and_the_rest(client, campaign, moderator):
+def test_top_countries_and_the_rest(client, approved):
     codes = ["PL", "LT", "DE", "FR", "IT", "ES", "CZ", "SK", "AT", "NL", "BE", "SE"]
     for number, code in enumerate(codes):
         for _ in range(len(codes) - number):
             # Polish actions are the most numerous, Swedish ones the fewest.
-            approve(
-                campaign, moderator, city="Capital", country=code, latitude=None, longitude=None
-            )
+            approved(photo=False, city="Capital", country=code, latitude=None, longitude=None)
 
     html = client.get(URL).content.decode()
 
@@ -359,17 +348,16 @@ def test_materials_show_format_and_size_with_language_fallback(client, campaign,
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_campaign_page_query_count(client, campaign, moderator, django_assert_num_queries, count):
+def test_campaign_page_query_count(client, campaign, approved, django_assert_num_queries, count):
     for number in range(count):
-        approve(
-            campaign,
-            moderator,
+        action = approved(
             city=f"City {number}",
             country=["PL", "LT", "DE", "FR"][number % 4],
             hashtags=[f"tag{number}", "4august"],
             photo=number < 10,
-            featured=number < 10,
         )
+        if number < 10:
+            feature(action)
     CampaignIdea.objects.create(campaign=campaign, title="Hold a picket")
 
     # 1. the campaign, 2. its hashtags (prefetch), 3. total, countries and types,
@@ -382,9 +370,9 @@ def test_campaign_page_query_count(client, campaign, moderator, django_assert_nu
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_home_query_count(client, campaign, moderator, django_assert_num_queries, count):
+def test_home_query_count(client, approved, django_assert_num_queries, count):
     for number in range(count):
-        approve(campaign, moderator, city=f"City {number}", photo=True)
+        approved(city=f"City {number}")
         make_article(title=f"News {number}", tags=["4august"])
 
     # 1. the active campaign, 2. its counters (one aggregate over its tallies),

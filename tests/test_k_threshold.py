@@ -23,7 +23,6 @@ from actions import services, stats
 from actions.models import Action, Campaign, MapCell, Tally
 from soliday import countries
 from tests.helpers.actions import submit
-from tests.helpers.images import encode, two_colour
 
 K = 3
 WARSAW = {"city": "Warsaw", "country": "PL", "latitude": 52.2297, "longitude": 21.0122}
@@ -40,26 +39,10 @@ def k_is_three(settings, in_english):
 
 
 @pytest.fixture
-def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    """An approved action as a participant sends it (exact point) and a moderator approves."""
-
-    def make(place, *, photo=False, within=None, **overrides):
-        data = encode(two_colour(), "JPEG") if photo else None
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(within or campaign, data, **{**place, **overrides})
-        with django_capture_on_commit_callbacks(execute=True):
-            services.approve([action], moderator)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
-@pytest.fixture
 def scene(approved):
     """Two actions in Warsaw (below K) and three in Vilnius (named), all with photos."""
-    warsaw = [approved(WARSAW, photo=True) for _ in range(2)]
-    vilnius = [approved(VILNIUS, photo=True) for _ in range(3)]
+    warsaw = [approved(WARSAW) for _ in range(2)]
+    vilnius = [approved(VILNIUS) for _ in range(3)]
     return warsaw, vilnius
 
 
@@ -105,8 +88,8 @@ def test_a_city_below_k_stands_at_its_country_centre(scene):
 
 def test_country_and_no_place_precisions_never_name_a_city(approved, client):
     for _ in range(K):
-        country_only = approved(WARSAW, location_precision="country")
-    nowhere = approved(WARSAW, location_precision="none", action_type="letter")
+        country_only = approved(WARSAW, photo=False, location_precision="country")
+    nowhere = approved(WARSAW, photo=False, location_precision="none", action_type="letter")
 
     country_only.refresh_from_db()
     assert (country_only.city, country_only.city_shown) == ("", False)
@@ -127,7 +110,7 @@ def test_country_and_no_place_precisions_never_name_a_city(approved, client):
 
 def test_a_city_unknown_to_the_gazetteer_is_named_at_its_country_centre(approved):
     town = {"city": "Testowo", "country": "PL", "latitude": None, "longitude": None}
-    actions = [approved(town) for _ in range(K)]
+    actions = [approved(town, photo=False) for _ in range(K)]
 
     for action in actions:
         action.refresh_from_db()
@@ -137,8 +120,8 @@ def test_a_city_unknown_to_the_gazetteer_is_named_at_its_country_centre(approved
 
 def test_the_threshold_counts_each_campaign_apart(approved, campaign, client):
     other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on=campaign.starts_on)
-    named = [approved(WARSAW) for _ in range(K)]
-    lonely = approved(WARSAW, within=other)
+    named = [approved(WARSAW, photo=False) for _ in range(K)]
+    lonely = approved(WARSAW, photo=False, campaign=other)
 
     lonely.refresh_from_db()
     assert lonely.city_shown is False
@@ -206,7 +189,7 @@ def test_the_campaign_page_names_only_cities_with_k_actions(client, scene, campa
 
 
 def test_the_campaign_page_says_when_no_city_is_named_yet(client, approved, campaign):
-    approved(WARSAW)
+    approved(WARSAW, photo=False)
 
     html = get(client, campaign.get_absolute_url()).content.decode()
 
@@ -366,7 +349,7 @@ def test_the_kth_action_names_its_city_and_moves_the_earlier_ones(approved, scen
     assert cell_count(pl_lat, pl_lon) == 2
     assert cell_count(WARSAW["latitude"], WARSAW["longitude"]) == 0
 
-    third = approved(WARSAW, photo=True)
+    third = approved(WARSAW)
 
     for action in [*warsaw, third]:
         action.refresh_from_db()
@@ -425,9 +408,9 @@ def test_an_edit_that_moves_an_action_to_another_city_crosses_both_ways(scene):
 def test_rebuild_gives_what_the_decisions_counted(approved, scene, moderator, campaign):
     warsaw, vilnius = scene
     other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on=campaign.starts_on)
-    approved(KRAKOW, within=other)
-    approved(RIGA, location_precision="country")
-    approved(WARSAW, location_precision="none")
+    approved(KRAKOW, photo=False, campaign=other)
+    approved(RIGA, photo=False, location_precision="country")
+    approved(WARSAW, photo=False, location_precision="none")
     services.reject([warsaw[0]], moderator, "Faces", reconsider=True)
     expected = snapshot()
     # Everything forgotten or wrong: rebuild() does not trust what it finds.
@@ -460,10 +443,10 @@ def test_many_at_once_equals_one_by_one(approved, campaign, monkeypatch, many_ro
     # With 0, every bulk statement takes the way of thousands of rows (COPY on PostgreSQL).
     monkeypatch.setattr(stats, "MANY_ROWS", many_rows)
     other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on=campaign.starts_on)
-    warsaw = [approved(WARSAW) for _ in range(2)]
-    vilnius = [approved(VILNIUS) for _ in range(4)]
-    krakow = [approved(KRAKOW) for _ in range(3)]
-    riga = [approved(RIGA, within=other) for _ in range(4)]
+    warsaw = [approved(WARSAW, photo=False) for _ in range(2)]
+    vilnius = [approved(VILNIUS, photo=False) for _ in range(4)]
+    krakow = [approved(KRAKOW, photo=False) for _ in range(3)]
+    riga = [approved(RIGA, photo=False, campaign=other) for _ in range(4)]
     before = snapshot()
     # Vilnius falls from 4 to 2, Kraków from 3 to 2, Warsaw empties, Riga stays named.
     taken = [*warsaw, *vilnius[:2], krakow[0], riga[0]]
@@ -519,7 +502,7 @@ def test_publish_many_counts_again_what_was_counted(scene):
 @pytest.mark.parametrize("earlier", [K + 1, 10 * K])
 def test_publishing_costs_the_same_however_many_actions_a_city_has(approved, campaign, earlier):
     for _ in range(earlier):
-        approved(VILNIUS)
+        approved(VILNIUS, photo=False)
     action = submit(campaign, None, **VILNIUS)
 
     with CaptureQueriesContext(connection) as queries:
@@ -531,7 +514,7 @@ def test_publishing_costs_the_same_however_many_actions_a_city_has(approved, cam
 
 
 def test_crossing_reads_the_city_once(approved, campaign):
-    first = [approved(VILNIUS) for _ in range(K - 1)]
+    first = [approved(VILNIUS, photo=False) for _ in range(K - 1)]
     action = submit(campaign, None, **VILNIUS)
 
     with CaptureQueriesContext(connection) as queries:

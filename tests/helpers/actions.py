@@ -95,15 +95,25 @@ def make_approved(campaign, moderator, capture, *, photo=True, **overrides):
     return action
 
 
-def make_hidden(campaign, moderator, capture):
-    """One pending and one rejected action, with photos, that must stay out of sight."""
-    data = encode(two_colour(), "JPEG")
+def make_hidden(campaign, moderator, capture, *, photo=True, pending=None, rejected=None):
+    """One pending and one rejected action, with photos unless `photo` is False, that must
+    stay out of sight. `pending` and `rejected`: their places (by default Pendingtown and
+    Rejectedville, at the point submit() gives)."""
+    data = encode(two_colour(), "JPEG") if photo else None
     with capture(execute=True):
         pending = submit(
-            campaign, data, caption=PENDING_CAPTION, city="Pendingtown", email=SECRET_EMAIL
+            campaign,
+            data,
+            caption=PENDING_CAPTION,
+            email=SECRET_EMAIL,
+            **(pending or {"city": "Pendingtown"}),
         )
         rejected = submit(
-            campaign, data, caption=REJECTED_CAPTION, city="Rejectedville", email=SECRET_EMAIL
+            campaign,
+            data,
+            caption=REJECTED_CAPTION,
+            email=SECRET_EMAIL,
+            **(rejected or {"city": "Rejectedville"}),
         )
     with capture(execute=True):
         services.reject([rejected], moderator, REJECTION_REASON)
