@@ -51,8 +51,8 @@ def cities(client, q, language="en"):
     return response.json()["results"]
 
 
-def test_cities_by_prefix_with_country_and_centre(client, db):
-    results = cities(client, "War")
+def test_cities_by_prefix_with_country_and_centre(visitor, db):
+    results = cities(visitor, "War")
     assert results[0]["name"] == "Warsaw"
     assert results[0]["country"] == "PL"
     assert results[0]["country_name"] == "Poland"
@@ -61,26 +61,26 @@ def test_cities_by_prefix_with_country_and_centre(client, db):
     assert len(results) <= 10
 
 
-def test_cities_ignore_case_and_accents(client, db):
-    assert cities(client, "warsz")[0]["name"] == "Warsaw"
-    assert cities(client, "KRAKOW")[0]["name"] == "Kraków"
+def test_cities_ignore_case_and_accents(visitor, db):
+    assert cities(visitor, "warsz")[0]["name"] == "Warsaw"
+    assert cities(visitor, "KRAKOW")[0]["name"] == "Kraków"
 
 
-def test_cities_in_cyrillic(client, db):
-    results = cities(client, "Мінс", language="be")
+def test_cities_in_cyrillic(visitor, db):
+    results = cities(visitor, "Мінс", language="be")
     assert results[0]["name"] == "Мінск"
     assert results[0]["country"] == "BY"
     assert results[0]["country_name"] == "Беларусь"
-    assert cities(client, "гродн")[0]["name"] == "Гродна"
+    assert cities(visitor, "гродн")[0]["name"] == "Гродна"
 
 
 @pytest.mark.parametrize("q", ["", "W", " ", "x" * 500, "'; DROP TABLE", "%00", "\u0000\u0001"])
-def test_cities_answer_odd_queries_with_an_empty_list(client, db, q):
-    assert cities(client, q) == []
+def test_cities_answer_odd_queries_with_an_empty_list(visitor, db, q):
+    assert cities(visitor, q) == []
 
 
-def test_cities_without_q(client, db):
-    response = client.get("/en/actions/cities/")
+def test_cities_without_q(visitor, db):
+    response = visitor.get("/en/actions/cities/")
     assert response.status_code == 200
     assert response.json() == {"results": []}
 
@@ -88,7 +88,7 @@ def test_cities_without_q(client, db):
 # The action's page
 
 
-def test_an_approved_action_has_a_public_page(client, campaign, moderator):
+def test_an_approved_action_has_a_public_page(visitor, campaign, moderator):
     action = submitted(
         campaign,
         caption="<script>alert('x')</script> for the prisoners",
@@ -98,7 +98,7 @@ def test_an_approved_action_has_a_public_page(client, campaign, moderator):
     )
     services.approve([action], moderator)
     action.refresh_from_db()
-    response = client.get(f"/en/actions/{action.pk}/")
+    response = visitor.get(f"/en/actions/{action.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     display = action.rendition("display")
@@ -113,27 +113,27 @@ def test_an_approved_action_has_a_public_page(client, campaign, moderator):
     assert "Sent by Alesia" in html
 
 
-def test_the_page_is_in_the_visitors_language(client, campaign, moderator):
+def test_the_page_is_in_the_visitors_language(visitor, campaign, moderator):
     action = submitted(campaign)
     services.approve([action], moderator)
-    html = client.get(f"/be/actions/{action.pk}/").content.decode()
+    html = visitor.get(f"/be/actions/{action.pk}/").content.decode()
     assert "Літва" in html
     assert "Дзень салідарнасці з Беларуссю" in html
 
 
-def test_a_pending_action_has_no_page(client, campaign):
+def test_a_pending_action_has_no_page(visitor, campaign):
     action = submitted(campaign)
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+    assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_a_rejected_action_has_no_page(client, campaign, moderator):
+def test_a_rejected_action_has_no_page(visitor, campaign, moderator):
     action = submitted(campaign)
     services.reject([action], moderator, "Not an action.")
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+    assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_an_unknown_action_has_no_page(client, db):
-    assert client.get("/en/actions/999999/").status_code == 404
+def test_an_unknown_action_has_no_page(visitor, db):
+    assert visitor.get("/en/actions/999999/").status_code == 404
 
 
 def test_a_moderator_gets_the_same_404_for_a_pending_action(client, campaign, moderator):
@@ -142,7 +142,7 @@ def test_a_moderator_gets_the_same_404_for_a_pending_action(client, campaign, mo
     assert client.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_the_navigation_leads_to_the_form(client, db):
-    html = client.get("/en/news/").content.decode()
+def test_the_navigation_leads_to_the_form(visitor, db):
+    html = visitor.get("/en/news/").content.decode()
     assert 'href="/en/actions/submit/"' in html
     assert "Send your action" in html

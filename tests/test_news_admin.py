@@ -380,7 +380,7 @@ def test_lead_image_is_stored_clean_with_its_renditions(editor_client):
         assert b"Exif" not in data
 
 
-def test_article_page_offers_the_renditions_in_srcset(client, editor_client):
+def test_article_page_offers_the_renditions_in_srcset(editor_client, visitor):
     editor_client.post(
         ADD_URL,
         {
@@ -390,9 +390,8 @@ def test_article_page_offers_the_renditions_in_srcset(client, editor_client):
         },
     )
     article = Article.objects.get()
-    client.logout()
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
 
     for name, width in [("w480", 480), ("w960", 960), ("w1600", 1600)]:
         assert f"{default_storage.url(article.rendition(name)['path'])} {width}w" in html

@@ -59,12 +59,12 @@ def detail(action):
     return reverse("actions:detail", args=[action.pk])
 
 
-def public_ids(client, campaign):
+def public_ids(visitor, campaign):
     """The ids of actions each public surface shows, and the campaign's counted total."""
-    gallery = client.get(reverse("actions:gallery")).content.decode()
-    feed = client.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
-    clusters = client.get(reverse("actions:map-clusters"), {"zoom": 20, "bbox": WORLD}).json()
-    geojson = client.get(GEOJSON).json()
+    gallery = visitor.get(reverse("actions:gallery")).content.decode()
+    feed = visitor.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
+    clusters = visitor.get(reverse("actions:map-clusters"), {"zoom": 20, "bbox": WORLD}).json()
+    geojson = visitor.get(GEOJSON).json()
     return {
         "gallery": {pk for pk in Action.objects.values_list("pk", flat=True)
                     if f'href="/en/actions/{pk}/"' in gallery},
@@ -73,7 +73,7 @@ def public_ids(client, campaign):
         "map": {point["id"] for point in clusters["points"]},
         "geojson": {feature["id"] for feature in geojson["features"]},
         "detail": {pk for pk in Action.objects.values_list("pk", flat=True)
-                   if client.get(f"/en/actions/{pk}/").status_code == 200},
+                   if visitor.get(f"/en/actions/{pk}/").status_code == 200},
     }  # fmt: skip
 
 
@@ -118,7 +118,7 @@ def take_down(capture, moderator, **criteria):
     ],
 )
 def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
-    client,
+    visitor,
     town,
     campaign,
     letters,
@@ -131,7 +131,7 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
     if criteria.get("campaign"):
         criteria["campaign"] = letters
     everyone = {action.pk for action in town.values()}
-    before = public_ids(client, campaign)
+    before = public_ids(visitor, campaign)
     four_august = {town[name].pk for name in ("warsaw", "warsaw2", "vilnius")}
     assert before["gallery"] == before["detail"] == before["map"] == before["geojson"] == everyone
     assert before["feed"] == four_august
@@ -145,7 +145,7 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
         hidden
     )
     assert set(takedown.actions.values_list("pk", flat=True)) == hidden
-    after = public_ids(client, campaign)
+    after = public_ids(visitor, campaign)
     for surface in ("gallery", "detail", "map", "geojson"):
         assert after[surface] == everyone - hidden, surface
     assert after["feed"] == four_august - hidden
@@ -213,7 +213,7 @@ def test_a_takedown_needs_a_criterion_and_a_reason(town, moderator, criteria, er
 
 
 def test_a_takedown_matching_nothing_hides_nothing(
-    client, town, campaign, moderator, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, django_capture_on_commit_callbacks
 ):
     tallies = counts()
 
@@ -261,7 +261,7 @@ def test_a_scheduled_action_is_hidden_too(campaign, moderator, django_capture_on
 
 
 def test_approving_a_matching_action_during_the_takedown_holds_it_back(
-    client,
+    visitor,
     campaign,
     moderator,
     media_dirs,
@@ -281,7 +281,7 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
     assert matching.status == Action.Status.HIDDEN
     assert matching.takedown == takedown
     assert not matching.renditions_public and public_files(media_dirs, matching) == set()
-    assert client.get(detail(matching)).status_code == 404
+    assert visitor.get(detail(matching)).status_code == 404
     assert other.status == Action.Status.APPROVED
     assert total(campaign) == 1
 
@@ -290,7 +290,7 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
         assert services.lift_takedown(takedown, user=moderator, reason="Safe.") == 1
     matching.refresh_from_db()
     assert matching.status == Action.Status.APPROVED and matching.takedown is None
-    assert client.get(detail(matching)).status_code == 200
+    assert visitor.get(detail(matching)).status_code == 200
     assert total(campaign) == 2
 
 
@@ -298,9 +298,9 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
 
 
 def test_lifting_republishes_and_the_counts_come_back_exactly(
-    client, town, campaign, moderator, media_dirs, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, media_dirs, django_capture_on_commit_callbacks
 ):
-    before_counts, before_ids = counts(), public_ids(client, campaign)
+    before_counts, before_ids = counts(), public_ids(visitor, campaign)
     takedown = take_down(django_capture_on_commit_callbacks, moderator, country="PL")
     assert counts() != before_counts
 
@@ -309,7 +309,7 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
 
     assert released == 3
     assert counts() == before_counts
-    assert public_ids(client, campaign) == before_ids
+    assert public_ids(visitor, campaign) == before_ids
     takedown.refresh_from_db()
     assert not takedown.is_active
     assert takedown.lifted_by == moderator
@@ -321,7 +321,7 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
 
 
 def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
-    client, town, campaign, moderator, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, django_capture_on_commit_callbacks
 ):
     by_country = take_down(django_capture_on_commit_callbacks, moderator, country="PL")
     by_city = take_down(django_capture_on_commit_callbacks, moderator, city="Warsaw")
@@ -334,8 +334,8 @@ def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
     warsaw = Action.objects.filter(pk__in=[town["warsaw"].pk, town["warsaw2"].pk])
     assert {a.status for a in warsaw} == {Action.Status.HIDDEN}
     assert {a.takedown_id for a in warsaw} == {by_city.pk}
-    assert client.get(detail(town["warsaw"])).status_code == 404
-    assert client.get(detail(town["krakow"])).status_code == 200
+    assert visitor.get(detail(town["warsaw"])).status_code == 404
+    assert visitor.get(detail(town["krakow"])).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.lift_takedown(by_city, user=moderator, reason="Warsaw too.") == 2
@@ -405,53 +405,53 @@ def test_moving_the_files_is_idempotent_and_survives_a_missing_file(
 
 
 def test_a_takedown_is_not_served_from_a_cached_answer(
-    client, town, moderator, django_capture_on_commit_callbacks
+    visitor, town, moderator, django_capture_on_commit_callbacks
 ):
     vilnius = town["vilnius"]
     clusters = reverse("actions:map-clusters") + f"?zoom=20&bbox={WORLD}"
-    first_map, first_geojson = client.get(clusters), client.get(GEOJSON)
+    first_map, first_geojson = visitor.get(clusters), visitor.get(GEOJSON)
     assert vilnius.pk in {p["id"] for p in first_map.json()["points"]}
     assert vilnius.pk in {f["id"] for f in first_geojson.json()["features"]}
     # The answers are cached: a change made behind the services' back is not seen...
     Action.objects.filter(pk=vilnius.pk).update(status=Action.Status.PENDING)
-    assert client.get(clusters).content == first_map.content
-    assert client.get(GEOJSON).content == first_geojson.content
+    assert visitor.get(clusters).content == first_map.content
+    assert visitor.get(GEOJSON).content == first_geojson.content
     Action.objects.filter(pk=vilnius.pk).update(status=Action.Status.APPROVED)
 
     # ...but a takedown is, at the very next request.
     take_down(django_capture_on_commit_callbacks, moderator, city="Vilnius")
 
-    assert vilnius.pk not in {p["id"] for p in client.get(clusters).json()["points"]}
-    assert vilnius.pk not in {f["id"] for f in client.get(GEOJSON).json()["features"]}
+    assert vilnius.pk not in {p["id"] for p in visitor.get(clusters).json()["points"]}
+    assert vilnius.pk not in {f["id"] for f in visitor.get(GEOJSON).json()["features"]}
 
 
 @pytest.mark.parametrize("url", [GEOJSON, f"/en/actions/map/clusters/?zoom=3&bbox={WORLD}"])
 def test_an_unchanged_answer_is_revalidated_with_a_304(
-    client, town, moderator, url, django_capture_on_commit_callbacks
+    visitor, town, moderator, url, django_capture_on_commit_callbacks
 ):
-    response = client.get(url)
+    response = visitor.get(url)
     etag = response["ETag"]
     assert response["Cache-Control"] == "public, no-cache"
 
-    again = client.get(url, headers={"If-None-Match": etag})
+    again = visitor.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again["ETag"] == etag and again.content == b""
-    assert client.get(url, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
-    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert visitor.get(url, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert visitor.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
     # Anything public changed: the old tag no longer matches.
     take_down(django_capture_on_commit_callbacks, moderator, country="LT")
-    changed = client.get(url, headers={"If-None-Match": etag})
+    changed = visitor.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
 
 
-def test_the_etag_differs_by_path_and_bad_requests_are_not_cached(client, town):
-    first = client.get(GEOJSON, {"country": "PL"})
-    second = client.get(GEOJSON, {"country": "LT"})
+def test_the_etag_differs_by_path_and_bad_requests_are_not_cached(visitor, town):
+    first = visitor.get(GEOJSON, {"country": "PL"})
+    second = visitor.get(GEOJSON, {"country": "LT"})
     assert first["ETag"] != second["ETag"]
 
-    bad = client.get(GEOJSON, {"limit": "0"})
+    bad = visitor.get(GEOJSON, {"limit": "0"})
     assert bad.status_code == 400
     assert "ETag" not in bad
 
@@ -547,7 +547,7 @@ ACTIONS = "/admin/actions/action/"
 
 
 def test_a_moderator_takes_down_from_the_add_form(
-    client, moderator_client, moderator, town, letters, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, letters, django_capture_on_commit_callbacks
 ):
     page = moderator_client.get(TAKEDOWNS + "add/").content.decode()
     for name in ("campaign", "country", "city", "hashtag", "reason"):
@@ -567,8 +567,8 @@ def test_a_moderator_takes_down_from_the_add_form(
     assert "Takedown made: 3 actions are hidden." in messages_of(response)
     assert (takedown.country, takedown.created_by, takedown.hidden_count) == ("PL", moderator, 3)
     assert LogEntry.objects.filter(object_id=str(takedown.pk), action_flag=ADDITION).count() == 1
-    assert client.get(detail(town["warsaw"])).status_code == 404
-    assert client.get(detail(town["vilnius"])).status_code == 200
+    assert visitor.get(detail(town["warsaw"])).status_code == 404
+    assert visitor.get(detail(town["vilnius"])).status_code == 200
     # Its page is a record, with a way to lift it.
     content = response.content.decode()
     assert 'name="reason"' not in content
@@ -598,7 +598,7 @@ def test_the_add_form_refuses_bad_input(moderator_client, town, data, field):
 
 
 def test_a_moderator_lifts_a_takedown_from_its_page(
-    client, moderator_client, moderator, town, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, django_capture_on_commit_callbacks
 ):
     takedown = take_down(django_capture_on_commit_callbacks, moderator, country="LT")
     lift = reverse("admin:actions_takedown_lift", args=[takedown.pk])
@@ -614,7 +614,7 @@ def test_a_moderator_lifts_a_takedown_from_its_page(
     ]
     takedown.refresh_from_db()
     assert (takedown.lifted_by, takedown.lift_reason) == (moderator, "Safe.")
-    assert client.get(detail(town["vilnius"])).status_code == 200
+    assert visitor.get(detail(town["vilnius"])).status_code == 200
     assert f'href="{lift}"' not in response.content.decode()  # nothing left to lift
 
 
@@ -652,7 +652,7 @@ def test_lift_selected_asks_for_a_reason_then_reports(
 
 
 def test_emergency_takedown_from_the_actions_list(
-    client, moderator_client, moderator, town, campaign, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, campaign, django_capture_on_commit_callbacks
 ):
     selected = [town["warsaw"].pk, town["warsaw2"].pk]
 
@@ -683,8 +683,8 @@ def test_emergency_takedown_from_the_actions_list(
         "admin:actions_takedown_change", args=[takedown.pk]
     )
     assert (takedown.campaign, takedown.city, takedown.hidden_count) == (None, "Warsaw", 2)
-    assert client.get(detail(town["warsaw2"])).status_code == 404
-    assert client.get(detail(town["krakow"])).status_code == 200
+    assert visitor.get(detail(town["warsaw2"])).status_code == 404
+    assert visitor.get(detail(town["krakow"])).status_code == 200
 
 
 def test_emergency_takedown_prefills_only_what_the_selection_shares(moderator_client, town):
