@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from tests.helpers.actions import Participant, make_approved, make_hidden
+from tests.helpers.actions import Participant, make_approved, make_hidden, make_submitted
 
 
 @pytest.fixture(autouse=True)
@@ -142,6 +142,21 @@ def every_city_named(settings):
     """K = 1: public pages name every city from its first action. For tests of what pages
     show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
     settings.ACTIONS_MIN_CITY_COUNT = 1
+
+
+@pytest.fixture
+def submitted(campaign, django_capture_on_commit_callbacks):
+    """Make pending actions as the form submits them, and run what runs after commit:
+    submitted(*, campaign, photo=True, **fields).
+
+    `photo`: True for a 640 × 480 picture (processed by the task), the bytes of another,
+    False for none; `fields` go to services.submit_action (see tests.helpers.actions.submit).
+    """
+
+    def make(*, campaign=campaign, photo=True, **fields):
+        return make_submitted(campaign, django_capture_on_commit_callbacks, photo=photo, **fields)
+
+    return make
 
 
 @pytest.fixture

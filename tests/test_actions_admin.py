@@ -24,23 +24,9 @@ from tests.helpers.admin import (
     messages_of,
 )
 from tests.helpers.files import stored_files
-from tests.helpers.images import encode, jpeg_with_everything, two_colour
+from tests.helpers.images import jpeg_with_everything
 
 CHANGELIST = "/admin/actions/action/"
-
-
-@pytest.fixture
-def make_action(campaign, django_capture_on_commit_callbacks):
-    """A submitted action whose photo has been processed (as after the task)."""
-
-    def make(photo=True, **overrides):
-        data = encode(two_colour((640, 480)), "JPEG") if photo else None
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(overrides.pop("campaign", campaign), data, **overrides)
-        action.refresh_from_db()
-        return action
-
-    return make
 
 
 def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **extra):
@@ -51,10 +37,10 @@ def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **ext
 # The queue
 
 
-def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, make_action):
-    old = make_action(city="Warsaw")
-    new = make_action(city="Berlin")
-    decided = make_action(city="Prague")
+def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, submitted):
+    old = submitted(city="Warsaw")
+    new = submitted(city="Berlin")
+    decided = submitted(city="Prague")
     Action.objects.filter(pk=decided.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get(CHANGELIST)
@@ -65,9 +51,9 @@ def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, make
     assert list(response.context["cl"].result_list) == [old, new]
 
 
-def test_all_and_other_filters_are_not_redirected(moderator_client, make_action):
-    pending = make_action(city="Warsaw")
-    approved = make_action(city="Prague")
+def test_all_and_other_filters_are_not_redirected(moderator_client, submitted):
+    pending = submitted(city="Warsaw")
+    approved = submitted(city="Prague")
     Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get(CHANGELIST + "?status=all")
@@ -86,10 +72,10 @@ def test_all_and_other_filters_are_not_redirected(moderator_client, make_action)
         ("campaign__id__exact={other}", "Berlin"),
     ],
 )
-def test_filters(moderator_client, make_action, query, expected_city):
+def test_filters(moderator_client, submitted, query, expected_city):
     other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on="2026-12-10")
-    make_action(city="Warsaw", country="PL")
-    make_action(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
+    submitted(city="Warsaw", country="PL")
+    submitted(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
                 campaign=other)  # fmt: skip
 
     response = moderator_client.get(f"{CHANGELIST}?status=all&{query.format(other=other.pk)}")
@@ -97,8 +83,8 @@ def test_filters(moderator_client, make_action, query, expected_city):
     assert [a.city for a in response.context["cl"].result_list] == [expected_city]
 
 
-def test_submitted_date_filter(moderator_client, make_action):
-    make_action(city="Warsaw")
+def test_submitted_date_filter(moderator_client, submitted):
+    submitted(city="Warsaw")
 
     response = moderator_client.get(
         CHANGELIST, {"status": "all", "submitted_at__gte": "2999-01-01 00:00:00+00:00"}
@@ -108,19 +94,17 @@ def test_submitted_date_filter(moderator_client, make_action):
 
 
 @pytest.mark.parametrize("term", ["Gdańsk", "lantern", "#4августа", "4АВГУСТА", "bysoliday"])
-def test_search_by_city_caption_and_hashtag(moderator_client, make_action, term):
-    found = make_action(
-        city="Gdańsk", caption="A lantern walk.", hashtags=["4августа", "bysoliday"]
-    )
-    make_action(city="Riga", caption="Posters.", hashtags=["letters"])
+def test_search_by_city_caption_and_hashtag(moderator_client, submitted, term):
+    found = submitted(city="Gdańsk", caption="A lantern walk.", hashtags=["4августа", "bysoliday"])
+    submitted(city="Riga", caption="Posters.", hashtags=["letters"])
 
     response = moderator_client.get(CHANGELIST, {"status": "all", "q": term})
 
     assert list(response.context["cl"].result_list) == [found]
 
 
-def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, make_action):
-    action = make_action()
+def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.get(CHANGELIST + "?status=pending")
 
@@ -129,7 +113,7 @@ def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, make_
     assert moderator_client.get(thumb).status_code == 200
 
 
-def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, make_action):
+def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, submitted):
     def queries():
         with CaptureQueriesContext(connection) as context:
             response = moderator_client.get(CHANGELIST + "?status=all")
@@ -137,19 +121,19 @@ def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, m
         return len(context)
 
     for _ in range(2):
-        make_action(hashtags=["a", "b"])
+        submitted(hashtags=["a", "b"])
     two = queries()
     for _ in range(18):
-        make_action(hashtags=["a", "b"])
+        submitted(hashtags=["a", "b"])
     # Session, user, the count, the page of actions with campaigns (select_related), their
     # hashtags (one prefetch), and the filters' choices: none of it grows with the page.
     assert queries() == two
 
 
-def test_the_admin_index_shows_the_pending_count(moderator_client, make_action):
-    make_action()
-    make_action()
-    approved = make_action()
+def test_the_admin_index_shows_the_pending_count(moderator_client, submitted):
+    submitted()
+    submitted()
+    approved = submitted()
     Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get("/admin/")
@@ -157,8 +141,8 @@ def test_the_admin_index_shows_the_pending_count(moderator_client, make_action):
     assert "2 actions are waiting for moderation." in response.content.decode()
 
 
-def test_an_editor_sees_no_pending_count(editor_client, make_action):
-    make_action()
+def test_an_editor_sees_no_pending_count(editor_client, submitted):
+    submitted()
 
     response = editor_client.get("/admin/")
 
@@ -170,8 +154,8 @@ def test_an_editor_sees_no_pending_count(editor_client, make_action):
 
 
 @pytest.mark.parametrize("name", ["thumb", "display", "share", "master"])
-def test_moderators_see_pending_photos_privately(moderator_client, make_action, name):
-    action = make_action()
+def test_moderators_see_pending_photos_privately(moderator_client, submitted, name):
+    action = submitted()
 
     response = moderator_client.get(reverse("admin:actions_action_photo", args=[action.pk, name]))
 
@@ -181,8 +165,8 @@ def test_moderators_see_pending_photos_privately(moderator_client, make_action, 
 
 
 @pytest.mark.parametrize("who", ["anonymous", "stranger", "editor"])
-def test_nobody_else_reaches_a_pending_photo(client, make_action, stranger, editor, who):
-    action = make_action()
+def test_nobody_else_reaches_a_pending_photo(client, submitted, stranger, editor, who):
+    action = submitted()
     if who == "stranger":
         client.force_login(stranger)
     elif who == "editor":
@@ -193,29 +177,29 @@ def test_nobody_else_reaches_a_pending_photo(client, make_action, stranger, edit
         assert client.get(url).status_code == 404
 
 
-def test_a_pending_photo_is_not_under_the_media_url(client, make_action, media_dirs, settings):
-    action = make_action()
+def test_a_pending_photo_is_not_under_the_media_url(client, submitted, media_dirs, settings):
+    action = submitted()
 
     assert stored_files(media_dirs / "media") == []
     for rendition in action.renditions:
         assert client.get(settings.MEDIA_URL + rendition["path"]).status_code == 404
 
 
-def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, make_action, media_dirs):
+def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, submitted, media_dirs):
     url = reverse("admin:actions_action_photo", args=[9999, "thumb"])
     assert moderator_client.get(url).status_code == 404
 
-    action = make_action()
+    action = submitted()
     (media_dirs / "private" / action.rendition("thumb")["path"]).unlink()
     url = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
     assert moderator_client.get(url).status_code == 404
-    letter = make_action(photo=False)
+    letter = submitted(photo=False)
     url = reverse("admin:actions_action_photo", args=[letter.pk, "master"])
     assert moderator_client.get(url).status_code == 404
 
 
-def test_approved_photos_come_from_the_public_storage(moderator_client, make_action):
-    action = make_action()
+def test_approved_photos_come_from_the_public_storage(moderator_client, submitted):
+    action = submitted()
     approve_on_page(moderator_client, action)
     action.refresh_from_db()
 
@@ -231,8 +215,8 @@ def test_approved_photos_come_from_the_public_storage(moderator_client, make_act
 # Deciding in bulk
 
 
-def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
-    first, second = make_action(photo=False), make_action(photo=False)
+def test_approve_selected(moderator_client, moderator, submitted, media_dirs):
+    first, second = submitted(photo=False), submitted(photo=False)
 
     response = post_action(moderator_client, "approve_selected", [first, second])
 
@@ -245,9 +229,9 @@ def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
 
 
 def test_approve_selected_approves_photos_and_records_no_checklist(
-    moderator_client, make_action, media_dirs
+    moderator_client, submitted, media_dirs
 ):
-    letter, photo = make_action(photo=False), make_action()
+    letter, photo = submitted(photo=False), submitted()
 
     response = post_action(moderator_client, "approve_selected", [letter, photo])
 
@@ -263,9 +247,9 @@ def test_approve_selected_approves_photos_and_records_no_checklist(
     assert stored_files(media_dirs / "media") != []
 
 
-def test_approve_selected_reports_what_it_refused(moderator_client, make_action):
-    letter = make_action(photo=False)
-    failed = make_action()
+def test_approve_selected_reports_what_it_refused(moderator_client, submitted):
+    letter = submitted(photo=False)
+    failed = submitted()
     Action.objects.filter(pk=failed.pk).update(photo_status=Action.PhotoStatus.FAILED)
 
     response = post_action(moderator_client, "approve_selected", [letter, failed])
@@ -278,8 +262,8 @@ def test_approve_selected_reports_what_it_refused(moderator_client, make_action)
     assert failed.status == Action.Status.PENDING
 
 
-def test_reject_selected_asks_for_a_reason_first(moderator_client, make_action):
-    action = make_action()
+def test_reject_selected_asks_for_a_reason_first(moderator_client, submitted):
+    action = submitted()
 
     response = post_action(moderator_client, "reject_selected", [action])
 
@@ -290,8 +274,8 @@ def test_reject_selected_asks_for_a_reason_first(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_selected_needs_a_reason(moderator_client, make_action):
-    action = make_action()
+def test_reject_selected_needs_a_reason(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         CHANGELIST + "?status=pending",
@@ -304,8 +288,8 @@ def test_reject_selected_needs_a_reason(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_selected_with_a_reason(moderator_client, moderator, make_action):
-    first, second = make_action(), make_action()
+def test_reject_selected_with_a_reason(moderator_client, moderator, submitted):
+    first, second = submitted(), submitted()
 
     response = moderator_client.post(
         CHANGELIST + "?status=pending",
@@ -328,8 +312,8 @@ def test_reject_selected_with_a_reason(moderator_client, moderator, make_action)
     assert entry.change_message == "Rejected: The photo shows faces."
 
 
-def test_an_action_decided_meanwhile_is_skipped(moderator_client, make_action, django_user_model):
-    action = make_action()
+def test_an_action_decided_meanwhile_is_skipped(moderator_client, submitted, django_user_model):
+    action = submitted()
     other = django_user_model.objects.create_user(username="other", is_staff=True)
     services.reject([action], other, "Spam.")
 
@@ -343,8 +327,8 @@ def test_an_action_decided_meanwhile_is_skipped(moderator_client, make_action, d
     assert action.moderated_by == other
 
 
-def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, make_action):
-    action = make_action()
+def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, submitted):
+    action = submitted()
     Action.objects.filter(pk=action.pk).update(
         photo_status=Action.PhotoStatus.FAILED,
         processing_attempts=4,
@@ -356,8 +340,8 @@ def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, mak
     assert "4 attempts; last error: OSError: &lt;b&gt;disk&lt;/b&gt;" in content
 
 
-def test_retry_processing_with_nothing_to_retry(moderator_client, make_action):
-    action = make_action()
+def test_retry_processing_with_nothing_to_retry(moderator_client, submitted):
+    action = submitted()
 
     response = post_action(moderator_client, "retry_processing", [action])
 
@@ -365,12 +349,12 @@ def test_retry_processing_with_nothing_to_retry(moderator_client, make_action):
 
 
 def test_retry_processing_from_the_list(
-    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, django_capture_on_commit_callbacks
 ):
     from actions import photos
 
     monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
-    action = make_action()
+    action = submitted()
     assert action.photo_status == Action.PhotoStatus.FAILED
     monkeypatch.undo()
 
@@ -389,8 +373,8 @@ def test_retry_processing_from_the_list(
 # The change page
 
 
-def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_action):
-    action = make_action(email="participant@example.org")
+def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, submitted):
+    action = submitted(email="participant@example.org")
 
     content = moderator_client.get(change_url(action)).content.decode()
 
@@ -400,9 +384,9 @@ def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_
     assert reverse("admin:actions_action_photo", args=[action.pk, "display"]) in content
 
 
-def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, make_action):
-    pending = make_action()
-    approved = make_action()
+def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, submitted):
+    pending = submitted()
+    approved = submitted()
     services.approve(Action.objects.filter(pk=approved.pk), moderator)
 
     pending_page = moderator_client.get(change_url(pending)).content.decode()
@@ -412,8 +396,8 @@ def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, m
     assert "viewsitelink" in approved_page
 
 
-def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action, media_dirs):
-    action = make_action(caption="Lantrens", city="Vilnus")
+def test_edit_then_approve_in_one_click(moderator_client, moderator, submitted, media_dirs):
+    action = submitted(caption="Lantrens", city="Vilnus")
 
     response = moderator_client.post(
         change_url(action),
@@ -449,8 +433,8 @@ def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action
     assert "Changed" in content  # the edit is in the history too
 
 
-def test_a_bad_edit_approves_nothing(moderator_client, make_action):
-    action = make_action()
+def test_a_bad_edit_approves_nothing(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         change_url(action), change_form_data(action, latitude="91", _approve="1")
@@ -478,8 +462,8 @@ def test_approving_a_photo_still_processing_is_refused(moderator_client, campaig
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderator, make_action):
-    action = make_action(caption="Original.")
+def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderator, submitted):
+    action = submitted(caption="Original.")
 
     response = moderator_client.post(
         change_url(action), change_form_data(action, caption="Edited.", _reject="1")
@@ -503,9 +487,9 @@ def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderato
 
 
 def test_rejecting_an_approved_action_unpublishes_it(
-    moderator_client, make_action, media_dirs, django_capture_on_commit_callbacks
+    moderator_client, submitted, media_dirs, django_capture_on_commit_callbacks
 ):
-    action = make_action()
+    action = submitted()
     with django_capture_on_commit_callbacks(execute=True):
         approve_on_page(moderator_client, action)
     assert stored_files(media_dirs / "media") != []
@@ -525,8 +509,8 @@ def test_rejecting_an_approved_action_unpublishes_it(
     assert stored_files(media_dirs / "media") == []
 
 
-def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_a_rejected_action_can_be_approved_after_all(moderator_client, submitted):
+    action = submitted(photo=False)
     services.reject([action], None, "Mistake.")
     action.refresh_from_db()
     assert 'name="_approve"' in moderator_client.get(change_url(action)).content.decode()
@@ -542,9 +526,9 @@ def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_acti
 
 
 def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
-    moderator_client, make_action
+    moderator_client, submitted
 ):
-    action = make_action()
+    action = submitted()
     services.reject([action], None, "Mistake.")
     action.refresh_from_db()
     assert action.photo_status == Action.PhotoStatus.REMOVED
@@ -565,9 +549,9 @@ def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
     assert action.status == Action.Status.REJECTED
 
 
-def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action):
+def test_html_in_participant_text_is_shown_as_text(moderator_client, submitted):
     script = "<script>alert('x')</script>"
-    action = make_action(caption=script, city="<b>Minsk</b>", alt_text=script)
+    action = submitted(caption=script, city="<b>Minsk</b>", alt_text=script)
 
     for url in [CHANGELIST + "?status=pending", change_url(action)]:
         content = moderator_client.get(url).content.decode()
@@ -576,21 +560,21 @@ def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action
         assert "&lt;script&gt;" in content
 
 
-def test_moderators_cannot_add_or_delete_actions(moderator_client, make_action):
-    action = make_action()
+def test_moderators_cannot_add_or_delete_actions(moderator_client, submitted):
+    action = submitted()
 
     assert moderator_client.get("/admin/actions/action/add/").status_code == 403
     delete = reverse("admin:actions_action_delete", args=[action.pk])
     assert moderator_client.get(delete).status_code == 403
 
 
-def test_staff_who_may_only_view_cannot_decide(client, make_action, django_user_model):
+def test_staff_who_may_only_view_cannot_decide(client, submitted, django_user_model):
     from django.contrib.auth.models import Permission
 
     viewer = django_user_model.objects.create_user(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_action"))
     client.force_login(viewer)
-    action = make_action()
+    action = submitted()
 
     reject = reverse("admin:actions_action_reject", args=[action.pk])
     assert client.get(reject).status_code == 403
@@ -603,9 +587,9 @@ def test_staff_who_may_only_view_cannot_decide(client, make_action, django_user_
 
 
 def test_an_administrator_deletes_an_action_with_its_files(
-    admin_client, make_action, media_dirs, django_capture_on_commit_callbacks
+    admin_client, submitted, media_dirs, django_capture_on_commit_callbacks
 ):
-    first, second, third = make_action(), make_action(), make_action()
+    first, second, third = submitted(), submitted(), submitted()
     assert stored_files(media_dirs / "private") != []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -617,8 +601,8 @@ def test_an_administrator_deletes_an_action_with_its_files(
     assert stored_files(media_dirs / "private") == []
 
 
-def test_strangers_have_no_admin(client, stranger, make_action):
-    action = make_action()
+def test_strangers_have_no_admin(client, stranger, submitted):
+    action = submitted()
     client.force_login(stranger)
 
     assert client.get(change_url(action)).status_code == 302  # to the admin login
@@ -631,8 +615,8 @@ def test_strangers_have_no_admin(client, stranger, make_action):
 # The checklist
 
 
-def test_a_pending_action_page_has_the_checklist(moderator_client, make_action):
-    action = make_action()
+def test_a_pending_action_page_has_the_checklist(moderator_client, submitted):
+    action = submitted()
 
     page = moderator_client.get(change_url(action)).content.decode()
 
@@ -641,8 +625,8 @@ def test_a_pending_action_page_has_the_checklist(moderator_client, make_action):
         assert str(item.label) in page
 
 
-def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_client, make_action):
-    action = make_action(caption="Before.")
+def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_client, submitted):
+    action = submitted(caption="Before.")
 
     moderator_client.post(
         change_url(action),
@@ -660,8 +644,8 @@ def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_clien
     )
 
 
-def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, make_action):
-    action = make_action()
+def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, submitted):
+    action = submitted()
 
     response = approve_on_page(moderator_client, action)
 
@@ -676,8 +660,8 @@ def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, m
     assert '<ul class="recorded-checklist"><li>Every face is blurred' in page
 
 
-def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, make_action):
-    letter = make_action(photo=False)
+def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, submitted):
+    letter = submitted(photo=False)
 
     response = moderator_client.post(
         change_url(letter), change_form_data(letter, _approve="1"), follow=True
@@ -688,8 +672,8 @@ def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, m
     assert letter.status == Action.Status.APPROVED and letter.checklist == []
 
 
-def test_an_unknown_tick_is_an_error(moderator_client, make_action):
-    action = make_action()
+def test_an_unknown_tick_is_an_error(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         change_url(action),
@@ -701,8 +685,8 @@ def test_an_unknown_tick_is_an_error(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client, make_action):
-    action = make_action()
+def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         change_url(action), change_form_data(action, checklist=["children", "faces"], _reject="1")
@@ -733,8 +717,8 @@ def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client
 # Statuses
 
 
-def test_the_new_statuses_have_filters(moderator_client, make_action):
-    actions = {status: make_action(city=f"City {status}") for status in
+def test_the_new_statuses_have_filters(moderator_client, submitted):
+    actions = {status: submitted(city=f"City {status}") for status in
                ("scheduled", "hidden", "withdrawn")}  # fmt: skip
     for status, action in actions.items():
         Action.objects.filter(pk=action.pk).update(status=status)
@@ -746,8 +730,8 @@ def test_the_new_statuses_have_filters(moderator_client, make_action):
     assert "Taken down" in page and "Withdrawn by the participant" in page
 
 
-def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client, submitted):
+    action = submitted(photo=False)
     Action.objects.filter(pk=action.pk).update(
         status=Action.Status.SCHEDULED,
         not_before=datetime.datetime(2030, 8, 5, 18, 0, tzinfo=datetime.UTC),
@@ -762,8 +746,8 @@ def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client,
     assert "viewsitelink" not in page
 
 
-def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
-    action = make_action(photo=False, caption="Their words.")
+def test_a_withdrawn_action_is_read_only(moderator_client, submitted):
+    action = submitted(photo=False, caption="Their words.")
     Action.objects.filter(pk=action.pk).update(status=Action.Status.WITHDRAWN, caption="")
 
     response = moderator_client.get(change_url(action))
@@ -780,8 +764,8 @@ def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
 # The place, never more precise than the participant's choice
 
 
-def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, make_action):
-    action = make_action(photo=False, location_precision="exact")
+def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, submitted):
+    action = submitted(photo=False, location_precision="exact")
 
     moderator_client.post(
         change_url(action),
@@ -792,10 +776,10 @@ def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, make_
     assert (action.latitude, action.longitude) == (54.12346, 25.98765)
 
 
-def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_action):
+def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, submitted):
     from actions.location import km_cell_centre
 
-    action = make_action(photo=False, location_precision="km")
+    action = submitted(photo=False, location_precision="km")
 
     moderator_client.post(
         change_url(action), change_form_data(action, latitude="54.6872", longitude="25.2797")
@@ -807,10 +791,10 @@ def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_act
     assert (action.latitude, action.longitude) != (54.6872, 25.2797)
 
 
-def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_client, make_action):
+def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_client, submitted):
     from actions import gazetteer
 
-    action = make_action(photo=False, location_precision="city", city="Vilnus", country="LT")
+    action = submitted(photo=False, location_precision="city", city="Vilnus", country="LT")
     page = moderator_client.get(change_url(action)).content.decode()
     assert re.search(r'<input[^>]*name="latitude"[^>]*disabled', page)
 
@@ -836,9 +820,9 @@ def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_cli
     ],
 )
 def test_a_coarse_choice_keeps_no_city_or_point(
-    moderator_client, make_action, precision, sent, stored
+    moderator_client, submitted, precision, sent, stored
 ):
-    action = make_action(photo=False, location_precision=precision)
+    action = submitted(photo=False, location_precision=precision)
 
     response = moderator_client.post(change_url(action), change_form_data(action, **sent))
 
@@ -847,8 +831,8 @@ def test_a_coarse_choice_keeps_no_city_or_point(
     assert (action.city, action.country, action.latitude) == stored
 
 
-def test_half_a_point_is_an_error(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_half_a_point_is_an_error(moderator_client, submitted):
+    action = submitted(photo=False)
 
     response = moderator_client.post(change_url(action), change_form_data(action, longitude=""))
 
@@ -861,9 +845,9 @@ def test_half_a_point_is_an_error(moderator_client, make_action):
 
 
 def test_the_face_box_tool_is_loaded_only_while_the_boxes_can_change(
-    moderator_client, moderator, make_action
+    moderator_client, moderator, submitted
 ):
-    action = make_action()
+    action = submitted()
 
     page = moderator_client.get(change_url(action)).content.decode()
 
@@ -886,9 +870,9 @@ def test_the_face_box_tool_is_loaded_only_while_the_boxes_can_change(
 
 
 def test_approval_mail_in_the_participants_language(
-    moderator_client, make_action, settings, django_capture_on_commit_callbacks
+    moderator_client, submitted, settings, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", language="be")
+    action = submitted(email="participant@example.org", language="be")
 
     with django_capture_on_commit_callbacks(execute=True):
         approve_on_page(moderator_client, action)
@@ -903,9 +887,9 @@ def test_approval_mail_in_the_participants_language(
 
 
 def test_rejection_mail_has_the_reason(
-    moderator_client, make_action, django_capture_on_commit_callbacks
+    moderator_client, submitted, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", language="ru")
+    action = submitted(email="participant@example.org", language="ru")
 
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(
@@ -926,9 +910,9 @@ def test_rejection_mail_has_the_reason(
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_a_mail_for_an_action_without_a_city_names_no_city(
-    moderator, make_action, decision, django_capture_on_commit_callbacks
+    moderator, submitted, decision, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", photo=False)
+    action = submitted(email="participant@example.org", photo=False)
     Action.objects.filter(pk=action.pk).update(
         city="", location_precision=LocationPrecision.COUNTRY
     )
@@ -945,11 +929,11 @@ def test_a_mail_for_an_action_without_a_city_names_no_city(
 
 
 def test_no_email_no_mail(
-    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
     monkeypatch.setattr(services, "send_decision_mail", sent.append)
-    action = make_action(email="")
+    action = submitted(email="")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = approve_on_page(moderator_client, action)
@@ -960,13 +944,13 @@ def test_no_email_no_mail(
 
 
 def test_a_mail_failure_does_not_block_moderation(
-    moderator_client, make_action, monkeypatch, caplog, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     def refused(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"participant@example.org": (550, b"No such user")})
 
     monkeypatch.setattr(services, "send_mail", refused)
-    action = make_action(email="participant@example.org")
+    action = submitted(email="participant@example.org")
 
     with (
         caplog.at_level(logging.WARNING, logger="actions.services"),
@@ -1019,8 +1003,8 @@ def test_campaign_admin_edits_names_types_and_hashtags(moderator_client, campaig
     assert sorted(t.name for t in campaign.hashtags.all()) == ["4august", "4августа"]
 
 
-def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, make_action):
-    action = make_action()
+def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         change_url(action), change_form_data(action, hashtags="x" * 101)
@@ -1031,8 +1015,8 @@ def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, make
     assert sorted(t.name for t in action.hashtags.all()) == ["4august", "4августа"]
 
 
-def test_campaign_list_counts_pending_actions(moderator_client, make_action):
-    make_action()
+def test_campaign_list_counts_pending_actions(moderator_client, submitted):
+    submitted()
 
     response = moderator_client.get("/admin/actions/campaign/")
 

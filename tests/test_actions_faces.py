@@ -36,11 +36,11 @@ def astronaut_photo():
 
 
 @pytest.fixture
-def process(django_capture_on_commit_callbacks):
-    def run(campaign, data, **overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(campaign, data, **overrides)
-        action.refresh_from_db()
+def process(submitted):
+    """submitted(), checked: the face tests start from a photo the task has processed."""
+
+    def run(campaign, data, **fields):
+        action = submitted(campaign=campaign, photo=data, **fields)
         assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
         return action
 

@@ -4,19 +4,9 @@ import pytest
 
 from actions import services
 from actions.models import Action
-from tests.helpers.actions import submit
-from tests.helpers.images import encode, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
-
-
-def submitted(campaign, **overrides):
-    """A pending action, made the way the form makes it, with its photo processed."""
-    action = submit(campaign, encode(two_colour((640, 480)), "JPEG"), **overrides)
-    services.process_photo(action.pk)
-    action.refresh_from_db()
-    return action
 
 
 # Thanks
@@ -88,9 +78,8 @@ def test_cities_without_q(visitor, db):
 # The action's page
 
 
-def test_an_approved_action_has_a_public_page(visitor, campaign, moderator):
+def test_an_approved_action_has_a_public_page(visitor, submitted, moderator):
     action = submitted(
-        campaign,
         caption="<script>alert('x')</script> for the prisoners",
         city="<i>Vilnius</i>",
         alt_text='People "with" <lanterns>',
@@ -113,21 +102,21 @@ def test_an_approved_action_has_a_public_page(visitor, campaign, moderator):
     assert "Sent by Alesia" in html
 
 
-def test_the_page_is_in_the_visitors_language(visitor, campaign, moderator):
-    action = submitted(campaign)
+def test_the_page_is_in_the_visitors_language(visitor, submitted, moderator):
+    action = submitted()
     services.approve([action], moderator)
     html = visitor.get(f"/be/actions/{action.pk}/").content.decode()
     assert "Літва" in html
     assert "Дзень салідарнасці з Беларуссю" in html
 
 
-def test_a_pending_action_has_no_page(visitor, campaign):
-    action = submitted(campaign)
+def test_a_pending_action_has_no_page(visitor, submitted):
+    action = submitted()
     assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_a_rejected_action_has_no_page(visitor, campaign, moderator):
-    action = submitted(campaign)
+def test_a_rejected_action_has_no_page(visitor, submitted, moderator):
+    action = submitted()
     services.reject([action], moderator, "Not an action.")
     assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
@@ -136,10 +125,9 @@ def test_an_unknown_action_has_no_page(visitor, db):
     assert visitor.get("/en/actions/999999/").status_code == 404
 
 
-def test_a_moderator_gets_the_same_404_for_a_pending_action(client, campaign, moderator):
-    action = submitted(campaign)
-    client.force_login(moderator)
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+def test_a_moderator_gets_the_same_404_for_a_pending_action(moderator_client, submitted):
+    action = submitted()
+    assert moderator_client.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
 def test_the_navigation_leads_to_the_form(visitor, db):

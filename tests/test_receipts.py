@@ -4,6 +4,7 @@ With it they see the status, put off publication ("not before") and withdraw. A 
 withdrawn or unknown token gets the same 404 for the same single query.
 """
 
+import functools
 import hashlib
 import re
 import smtplib
@@ -42,18 +43,9 @@ def english(in_english):
 
 
 @pytest.fixture
-def send(campaign, django_capture_on_commit_callbacks):
+def send(submitted):
     """An action as the form sends it, its photo processed; `.receipt_token` is its link's."""
-
-    def make(photo=True, **overrides):
-        data = encode(two_colour(), "JPEG") if photo else None
-        overrides.setdefault("hashtags", ["4august", "freebelarus"])
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(campaign, data, **overrides)
-        action.refresh_from_db()
-        return action
-
-    return make
+    return functools.partial(submitted, hashtags=["4august", "freebelarus"])
 
 
 @pytest.fixture

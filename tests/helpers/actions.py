@@ -79,16 +79,26 @@ def submit(campaign, data=None, **overrides):
     return services.submit_action(**fields)
 
 
-def make_approved(campaign, moderator, capture, *, photo=True, **overrides):
-    """An approved action; with `photo`, its renditions exist in public storage.
+def make_submitted(campaign, capture, *, photo=True, **fields):
+    """A pending action as the form submits it, after what runs on commit (the photo's
+    processing by the task, the receipt mail). `photo`: True for a 640 × 480 picture,
+    the bytes of another, False for none.
 
-    `capture` is pytest-django's django_capture_on_commit_callbacks: the photo is
-    processed by the task queued on commit.
+    `capture` is pytest-django's django_capture_on_commit_callbacks.
     """
-    data = encode(two_colour(), "JPEG") if photo else None
-    overrides.setdefault("email", SECRET_EMAIL)
+    if photo is True:
+        photo = encode(two_colour((640, 480)), "JPEG")
     with capture(execute=True):
-        action = submit(campaign, data, **overrides)
+        action = submit(campaign, photo or None, **fields)
+    action.refresh_from_db()
+    return action
+
+
+def make_approved(campaign, moderator, capture, *, photo=True, **overrides):
+    """An approved action; with `photo`, its renditions exist in public storage."""
+    overrides.setdefault("email", SECRET_EMAIL)
+    data = encode(two_colour(), "JPEG") if photo else False
+    action = make_submitted(campaign, capture, photo=data, **overrides)
     with capture(execute=True):
         services.approve([action], moderator)
     action.refresh_from_db()
