@@ -125,6 +125,18 @@ def campaign(db):
     return campaign
 
 
+@pytest.fixture
+def other_campaign(db):
+    """A second campaign, active too, later in the year: the letter marathon."""
+    import datetime
+
+    from actions.models import Campaign
+
+    return Campaign.objects.create(
+        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
+    )
+
+
 # Public pages of actions: approved actions made as participants and moderators make them.
 
 

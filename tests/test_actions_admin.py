@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions import services
-from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
+from actions.models import Action, ActionType, ChecklistItem, LocationPrecision
 from tests.helpers.actions import submit
 from tests.helpers.admin import (
     EVERY_TICK,
@@ -72,13 +72,14 @@ def test_all_and_other_filters_are_not_redirected(moderator_client, submitted):
         ("campaign__id__exact={other}", "Berlin"),
     ],
 )
-def test_filters(moderator_client, submitted, query, expected_city):
-    other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on="2026-12-10")
+def test_filters(moderator_client, submitted, other_campaign, query, expected_city):
     submitted(city="Warsaw", country="PL")
     submitted(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
-                campaign=other)  # fmt: skip
+                campaign=other_campaign)  # fmt: skip
 
-    response = moderator_client.get(f"{CHANGELIST}?status=all&{query.format(other=other.pk)}")
+    response = moderator_client.get(
+        f"{CHANGELIST}?status=all&{query.format(other=other_campaign.pk)}"
+    )
 
     assert [a.city for a in response.context["cl"].result_list] == [expected_city]
 

@@ -9,7 +9,6 @@ import io
 import pytest
 
 from actions import services
-from actions.models import Campaign
 from tests.helpers.actions import submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
@@ -88,17 +87,12 @@ def test_moderator_exports_public_fields_of_approved_actions(
     assert ":" not in rows[1][8]  # a date, no time of day
 
 
-def test_only_the_selected_campaigns(moderator_client, campaign, approved):
-    import datetime
-
-    other = Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
+def test_only_the_selected_campaigns(moderator_client, campaign, approved, other_campaign):
     approved(photo=False, city="Warsaw", country="PL")
-    action = submit(other, None, city="Riga", country="LV")
+    action = submit(other_campaign, None, city="Riga", country="LV")
     services.approve([action], None)
 
-    rows = read(export(moderator_client, other))
+    rows = read(export(moderator_client, other_campaign))
 
     assert [(row[2], row[4]) for row in rows[1:]] == [("letters", "Riga")]
 

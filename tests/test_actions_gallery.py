@@ -13,18 +13,11 @@ from django.utils import timezone
 
 from actions import pagination, services
 from actions.filters import ActionFilters
-from actions.models import Action, ActionType, Campaign
+from actions.models import Action, ActionType
 from tests.helpers.actions import assert_nothing_private, submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
-
-
-@pytest.fixture
-def other_campaign(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
 
 
 def filtered(query):

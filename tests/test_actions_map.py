@@ -17,7 +17,7 @@ from django.utils import translation
 
 from actions import maps, stats
 from actions.filters import ActionFilters
-from actions.models import Action, Campaign
+from actions.models import Action
 from tests.helpers.actions import SECRET_EMAIL, make_hidden
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
@@ -50,13 +50,6 @@ def english():
 def place(city):
     country, latitude, longitude = CITIES[city]
     return {"city": city, "country": country, "latitude": latitude, "longitude": longitude}
-
-
-@pytest.fixture
-def other_campaign(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
 
 
 @pytest.fixture

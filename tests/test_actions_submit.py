@@ -553,8 +553,7 @@ def test_the_form_offers_the_only_active_campaign_preselected(participant, campa
     assert form["action_type"].value() == "picket"
 
 
-def test_with_two_campaigns_the_participant_chooses(participant, campaign):
-    Campaign.objects.create(slug="letters", name_en="Letter marathon", starts_on="2026-12-10")
+def test_with_two_campaigns_the_participant_chooses(participant, campaign, other_campaign):
     html = participant.get(URL).content.decode()
     assert '<option value="" selected>' in html
     assert "Letter marathon" in html

@@ -429,18 +429,15 @@ def test_home_counts_numbers_with_the_languages_separator(visitor, campaign):
 # The submission form, reached from a campaign page
 
 
-def test_submit_link_preselects_the_campaign(visitor, campaign):
-    other = Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
-    other.hashtags.add("letters")
+def test_submit_link_preselects_the_campaign(visitor, campaign, other_campaign):
+    other_campaign.hashtags.add("letters")
 
     html = visitor.get("/en/actions/submit/?campaign=letters").content.decode()
-    assert re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+    assert re.search(rf'<option value="{other_campaign.pk}"[^>]*selected', html)
     assert 'placeholder="#letters"' in html
 
     html = visitor.get("/en/actions/submit/?campaign=unknown").content.decode()
-    assert not re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+    assert not re.search(rf'<option value="{other_campaign.pk}"[^>]*selected', html)
 
 
 def test_moderators_manage_ideas_and_materials(db):

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actions import services
-from actions.models import Action, Campaign, MapCell, Takedown, Tally
+from actions.models import Action, MapCell, Takedown, Tally
 from soliday import publiccache
 from tests.helpers.actions import submit
 from tests.helpers.admin import messages_of
@@ -25,14 +25,7 @@ GEOJSON = "/api/actions.geojson"
 
 
 @pytest.fixture
-def letters(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letters", starts_on=datetime.date(2026, 12, 10)
-    )
-
-
-@pytest.fixture
-def town(approved, campaign, letters):
+def town(approved, campaign, other_campaign):
     """Approved actions in three cities, two campaigns and a few hashtags."""
     return {
         "warsaw": approved(
@@ -45,7 +38,7 @@ def town(approved, campaign, letters):
             city="Vilnius", country="LT", latitude=54.69, longitude=25.28, hashtags=["bysoliday"]
         ),
         "krakow": approved(
-            campaign=letters,
+            campaign=other_campaign,
             city="Kraków",
             country="PL",
             latitude=50.06,
@@ -121,7 +114,7 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
     visitor,
     town,
     campaign,
-    letters,
+    other_campaign,
     moderator,
     media_dirs,
     django_capture_on_commit_callbacks,
@@ -129,13 +122,13 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
     expected,
 ):
     if criteria.get("campaign"):
-        criteria["campaign"] = letters
+        criteria["campaign"] = other_campaign
     everyone = {action.pk for action in town.values()}
     before = public_ids(visitor, campaign)
     four_august = {town[name].pk for name in ("warsaw", "warsaw2", "vilnius")}
     assert before["gallery"] == before["detail"] == before["map"] == before["geojson"] == everyone
     assert before["feed"] == four_august
-    totals = total(campaign), total(letters)
+    totals = total(campaign), total(other_campaign)
 
     takedown = take_down(django_capture_on_commit_callbacks, moderator, **criteria)
 
@@ -150,10 +143,10 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
         assert after[surface] == everyone - hidden, surface
     assert after["feed"] == four_august - hidden
     hidden_in = {c: len([pk for pk in hidden if Action.objects.get(pk=pk).campaign == c])
-                 for c in (campaign, letters)}  # fmt: skip
-    assert (total(campaign), total(letters)) == (
+                 for c in (campaign, other_campaign)}  # fmt: skip
+    assert (total(campaign), total(other_campaign)) == (
         totals[0] - hidden_in[campaign],
-        totals[1] - hidden_in[letters],
+        totals[1] - hidden_in[other_campaign],
     )
     # The photos left public storage (for private storage); the others' stayed.
     for action in town.values():
@@ -479,7 +472,7 @@ def run(*args):
 
 
 def test_the_command_takes_down_lists_and_lifts(
-    town, moderator, letters, django_capture_on_commit_callbacks
+    town, moderator, other_campaign, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         output = run("--campaign", "letters", "--city", "kraków", "--reason", "Raids.",
@@ -487,7 +480,7 @@ def test_the_command_takes_down_lists_and_lifts(
 
     takedown = Takedown.objects.get()
     assert f"Takedown {takedown.pk}" in output and "1 actions hidden" in output
-    assert takedown.created_by == moderator and takedown.campaign == letters
+    assert takedown.created_by == moderator and takedown.campaign == other_campaign
     assert Action.objects.get(pk=town["krakow"].pk).status == Action.Status.HIDDEN
 
     listing = run("--list")
@@ -547,7 +540,7 @@ ACTIONS = "/admin/actions/action/"
 
 
 def test_a_moderator_takes_down_from_the_add_form(
-    moderator_client, visitor, moderator, town, letters, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, other_campaign, django_capture_on_commit_callbacks
 ):
     page = moderator_client.get(TAKEDOWNS + "add/").content.decode()
     for name in ("campaign", "country", "city", "hashtag", "reason"):
