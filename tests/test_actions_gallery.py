@@ -15,6 +15,7 @@ from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType
 from tests.helpers.actions import assert_nothing_private, submit
+from tests.helpers.pages import assert_csp_clean
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
@@ -432,6 +433,7 @@ def test_the_action_page_loads_nothing_from_elsewhere(visitor, approved):
         assert "://" not in tag or 'rel="canonical"' in tag, tag
     assert "<script" not in html or '<script src="/static/' in html
     assert " style=" not in html and " onclick=" not in html
+    assert_csp_clean(html)  # no inline script, style or handler of any kind
 
 
 def test_the_action_page_in_russian(visitor, approved):
