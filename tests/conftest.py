@@ -1,15 +1,21 @@
-"""Shared fixtures: people by role, media in a temporary folder, a campaign and its actions.
+"""Shared fixtures: the test environment, people by role, a campaign and its actions.
 
 Plain helpers (pictures, stored files, actions and articles made in code) are in tests/helpers/."""
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
+from actions.models import ActionType, Campaign
 from tests.helpers.actions import Participant, make_approved, make_hidden, make_submitted
+
+# The test environment
 
 
 @pytest.fixture(autouse=True)
@@ -46,16 +52,33 @@ def fast_and_quiet(settings):
 @pytest.fixture(autouse=True)
 def clear_cache(fast_and_quiet):
     """Runs after the cache is swapped for a local one, so it clears the one tests use."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
 
 
 @pytest.fixture
+def in_english():
+    """A request in another language leaves it active in the thread: start from English."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def every_city_named(settings):
+    """K = 1: public pages name every city from its first action. For tests of what pages
+    show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
+    settings.ACTIONS_MIN_CITY_COUNT = 1
+
+
+# People. moderator_client and editor_client are pytest-django's `client`, logged in: a
+# test that also asks for `client` gets that same browser. `visitor` and `participant`
+# are browsers of their own, never logged in.
+
+
+@pytest.fixture
 def visitor():
-    """Someone who reads the public pages, not logged in."""
+    """Someone who reads the public pages."""
     return Client()
 
 
@@ -79,6 +102,17 @@ def _staff_in(django_user_model, username, group_name):
 
 
 @pytest.fixture
+def moderator(roles, django_user_model):
+    return _staff_in(django_user_model, "moderator", "Moderators")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def editor(roles, django_user_model):
     return _staff_in(django_user_model, "editor", "Editors")
 
@@ -95,23 +129,11 @@ def stranger(db, django_user_model):
     return django_user_model.objects.create_user(username="stranger", password="password")
 
 
-@pytest.fixture
-def moderator(roles, django_user_model):
-    return _staff_in(django_user_model, "moderator", "Moderators")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+# Campaigns, and actions made as participants send them and moderators decide them
 
 
 @pytest.fixture
 def campaign(db):
-    import datetime
-
-    from actions.models import ActionType, Campaign
-
     campaign = Campaign.objects.create(
         slug="4august",
         name_en="Day of Solidarity with Belarus",
@@ -128,32 +150,9 @@ def campaign(db):
 @pytest.fixture
 def other_campaign(db):
     """A second campaign, active too, later in the year: the letter marathon."""
-    import datetime
-
-    from actions.models import Campaign
-
     return Campaign.objects.create(
         slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
     )
-
-
-# Public pages of actions: approved actions made as participants and moderators make them.
-
-
-@pytest.fixture
-def in_english():
-    """A request in another language leaves it active in the thread: start from English."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def every_city_named(settings):
-    """K = 1: public pages name every city from its first action. For tests of what pages
-    show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
-    settings.ACTIONS_MIN_CITY_COUNT = 1
 
 
 @pytest.fixture
