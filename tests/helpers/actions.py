@@ -23,6 +23,7 @@ def submit_form_data(campaign, /, **fields):
     ticked. `campaign` is the campaign chosen (a `campaign` field overrides it).
     """
     data = {
+        "photo": fields.pop("photo") if "photo" in fields else upload(make_image_bytes()),
         "campaign": campaign.pk,
         "action_type": ActionType.PICKET,
         "location_precision": "city",
@@ -39,8 +40,6 @@ def submit_form_data(campaign, /, **fields):
         "website": "",
         **fields,
     }
-    if "photo" not in data:
-        data["photo"] = upload(make_image_bytes())
     return {key: value for key, value in data.items() if value is not None}
 
 
