@@ -1,15 +1,22 @@
-"""Shared fixtures: people by role, media in a temporary folder, pictures made in code."""
+"""Shared fixtures: the test environment, people by role, a campaign and its actions.
 
+Plain helpers (pictures, stored files, actions and articles made in code) are in tests/helpers/."""
+
+import datetime
 import io
 import logging
 from contextlib import ExitStack
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from PIL import Image
+from django.test import Client
+from django.utils import translation
+
+from actions.models import ActionType, Campaign
+from tests.helpers.actions import Participant, make_approved, make_hidden, make_submitted
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +53,40 @@ def fast_and_quiet(settings):
 @pytest.fixture(autouse=True)
 def clear_cache(fast_and_quiet):
     """Runs after the cache is swapped for a local one, so it clears the one tests use."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def in_english():
+    """A request in another language leaves it active in the thread: start from English."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def every_city_named(settings):
+    """K = 1: public pages name every city from its first action. For tests of what pages
+    show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
+    settings.ACTIONS_MIN_CITY_COUNT = 1
+
+
+# People. moderator_client and editor_client are pytest-django's `client`, logged in: a
+# test that also asks for `client` gets that same browser. `visitor` and `participant`
+# are browsers of their own, never logged in.
+
+
+@pytest.fixture
+def visitor():
+    """Someone who reads the public pages."""
+    return Client()
+
+
+@pytest.fixture
+def participant():
+    """Someone who sends the submission form: participant.send(campaign, **fields)."""
+    return Participant()
 
 
 @pytest.fixture
@@ -64,6 +100,17 @@ def _staff_in(django_user_model, username, group_name):
     )
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+@pytest.fixture
+def moderator(roles, django_user_model):
+    return _staff_in(django_user_model, "moderator", "Moderators")
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
 
 
 @pytest.fixture
@@ -83,35 +130,11 @@ def stranger(db, django_user_model):
     return django_user_model.objects.create_user(username="stranger", password="password")
 
 
-def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kwargs):
-    image = Image.new("RGB", size, color)
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **save_kwargs)
-    return buffer.getvalue()
-
-
-def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
-    content_type = content_type or f"image/{fmt.lower()}"
-    return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
-
-
-@pytest.fixture
-def moderator(roles, django_user_model):
-    return _staff_in(django_user_model, "moderator", "Moderators")
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
+# Campaigns, and actions made as participants send them and moderators decide them
 
 
 @pytest.fixture
 def campaign(db):
-    import datetime
-
-    from actions.models import ActionType, Campaign
-
     campaign = Campaign.objects.create(
         slug="4august",
         name_en="Day of Solidarity with Belarus",
@@ -125,35 +148,44 @@ def campaign(db):
     return campaign
 
 
-# Public pages of actions: approved actions made as participants and moderators make them.
+@pytest.fixture
+def other_campaign(db):
+    """A second campaign, active too, later in the year: the letter marathon."""
+    return Campaign.objects.create(
+        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
+    )
 
 
 @pytest.fixture
-def in_english():
-    """A request in another language leaves it active in the thread: start from English."""
-    from django.utils import translation
+def submitted(campaign, django_capture_on_commit_callbacks):
+    """Make pending actions as the form submits them, and run what runs after commit:
+    submitted(*, campaign, photo=True, **fields).
 
-    with translation.override("en"):
-        yield
+    `photo`: True for a 640 × 480 picture (processed by the task), the bytes of another,
+    False for none; `fields` go to services.submit_action (see tests.helpers.actions.submit).
+    """
 
+    def make(*, campaign=campaign, photo=True, **fields):
+        return make_submitted(campaign, django_capture_on_commit_callbacks, photo=photo, **fields)
 
-@pytest.fixture
-def every_city_named(settings):
-    """K = 1: public pages name every city from its first action. For tests of what pages
-    show, not of the K threshold (tests/test_k_threshold.py keeps the default K)."""
-    settings.ACTIONS_MIN_CITY_COUNT = 1
+    return make
 
 
 @pytest.fixture
 def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    """Make approved actions with a processed photo (see tests.public_helpers.make_approved).
+    """Make approved actions as participants send them and moderators approve them, and
+    run what runs after commit: approved(place=None, *, campaign, photo=True, **fields).
 
-    Test modules that need another kind of approved action define their own `approved`.
+    `place`: a dict of city, country, latitude and longitude; `photo`: a processed photo,
+    public once approved (False: an action without one, quicker where pictures do not
+    matter); `fields` go to services.submit_action (see tests.helpers.actions.submit;
+    the private address is SECRET_EMAIL unless given).
     """
-    from tests.public_helpers import make_approved
 
-    def make(campaign=campaign, **overrides):
-        return make_approved(campaign, moderator, django_capture_on_commit_callbacks, **overrides)
+    def make(place=None, *, campaign=campaign, photo=True, **fields):
+        fields = {**(place or {}), **fields}
+        capture = django_capture_on_commit_callbacks
+        return make_approved(campaign, moderator, capture, photo=photo, **fields)
 
     return make
 
@@ -161,8 +193,6 @@ def approved(campaign, moderator, django_capture_on_commit_callbacks):
 @pytest.fixture
 def hidden(campaign, moderator, django_capture_on_commit_callbacks):
     """A pending and a rejected action, which no public page may show."""
-    from tests.public_helpers import make_hidden
-
     return make_hidden(campaign, moderator, django_capture_on_commit_callbacks)
 
 

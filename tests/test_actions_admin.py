@@ -14,29 +14,20 @@ from django.urls import reverse
 from django.utils import translation
 
 from actions import services
-from actions.models import Action, ActionType, Campaign, ChecklistItem, LocationPrecision
+from actions.models import Action, ActionType, ChecklistItem, LocationPrecision
 from actions.services import mail as participant_mail
-from tests.actions_helpers import encode, jpeg_with_everything, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.admin import (
+    EVERY_TICK,
+    approve_on_page,
+    change_form_data,
+    change_url,
+    messages_of,
+)
+from tests.helpers.files import stored_files
+from tests.helpers.images import jpeg_with_everything
 
 CHANGELIST = "/admin/actions/action/"
-
-
-@pytest.fixture
-def make_action(campaign, django_capture_on_commit_callbacks):
-    """A submitted action whose photo has been processed (as after the task)."""
-
-    def make(photo=True, **overrides):
-        data = encode(two_colour((640, 480)), "JPEG") if photo else None
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(overrides.pop("campaign", campaign), data, **overrides)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
-def change_url(action):
-    return reverse("admin:actions_action_change", args=[action.pk])
 
 
 def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **extra):
@@ -44,26 +35,13 @@ def post_action(client, name, actions, url=CHANGELIST + "?status=pending", **ext
     return client.post(url, data, follow=True)
 
 
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-EVERY_TICK = list(ChecklistItem.values)
-
-
-def approve_on_page(client, action, **changes):
-    """What a moderator does for a photo: its page, the checklist ticked, "Save and approve"."""
-    data = form_data(action, checklist=EVERY_TICK, _approve="1", **changes)
-    return client.post(change_url(action), data, follow=True)
-
-
 # The queue
 
 
-def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, make_action):
-    old = make_action(city="Warsaw")
-    new = make_action(city="Berlin")
-    decided = make_action(city="Prague")
+def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, submitted):
+    old = submitted(city="Warsaw")
+    new = submitted(city="Berlin")
+    decided = submitted(city="Prague")
     Action.objects.filter(pk=decided.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get(CHANGELIST)
@@ -74,9 +52,9 @@ def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, make
     assert list(response.context["cl"].result_list) == [old, new]
 
 
-def test_all_and_other_filters_are_not_redirected(moderator_client, make_action):
-    pending = make_action(city="Warsaw")
-    approved = make_action(city="Prague")
+def test_all_and_other_filters_are_not_redirected(moderator_client, submitted):
+    pending = submitted(city="Warsaw")
+    approved = submitted(city="Prague")
     Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get(CHANGELIST + "?status=all")
@@ -95,19 +73,20 @@ def test_all_and_other_filters_are_not_redirected(moderator_client, make_action)
         ("campaign__id__exact={other}", "Berlin"),
     ],
 )
-def test_filters(moderator_client, make_action, query, expected_city):
-    other = Campaign.objects.create(slug="letters", name_en="Letters", starts_on="2026-12-10")
-    make_action(city="Warsaw", country="PL")
-    make_action(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
-                campaign=other)  # fmt: skip
+def test_filters(moderator_client, submitted, other_campaign, query, expected_city):
+    submitted(city="Warsaw", country="PL")
+    submitted(photo=False, city="Berlin", country="DE", action_type=ActionType.LETTER,
+                campaign=other_campaign)  # fmt: skip
 
-    response = moderator_client.get(f"{CHANGELIST}?status=all&{query.format(other=other.pk)}")
+    response = moderator_client.get(
+        f"{CHANGELIST}?status=all&{query.format(other=other_campaign.pk)}"
+    )
 
     assert [a.city for a in response.context["cl"].result_list] == [expected_city]
 
 
-def test_submitted_date_filter(moderator_client, make_action):
-    make_action(city="Warsaw")
+def test_submitted_date_filter(moderator_client, submitted):
+    submitted(city="Warsaw")
 
     response = moderator_client.get(
         CHANGELIST, {"status": "all", "submitted_at__gte": "2999-01-01 00:00:00+00:00"}
@@ -117,19 +96,17 @@ def test_submitted_date_filter(moderator_client, make_action):
 
 
 @pytest.mark.parametrize("term", ["Gdańsk", "lantern", "#4августа", "4АВГУСТА", "bysoliday"])
-def test_search_by_city_caption_and_hashtag(moderator_client, make_action, term):
-    found = make_action(
-        city="Gdańsk", caption="A lantern walk.", hashtags=["4августа", "bysoliday"]
-    )
-    make_action(city="Riga", caption="Posters.", hashtags=["letters"])
+def test_search_by_city_caption_and_hashtag(moderator_client, submitted, term):
+    found = submitted(city="Gdańsk", caption="A lantern walk.", hashtags=["4августа", "bysoliday"])
+    submitted(city="Riga", caption="Posters.", hashtags=["letters"])
 
     response = moderator_client.get(CHANGELIST, {"status": "all", "q": term})
 
     assert list(response.context["cl"].result_list) == [found]
 
 
-def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, make_action):
-    action = make_action()
+def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.get(CHANGELIST + "?status=pending")
 
@@ -138,7 +115,7 @@ def test_the_list_shows_thumbnails_from_the_private_view(moderator_client, make_
     assert moderator_client.get(thumb).status_code == 200
 
 
-def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, make_action):
+def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, submitted):
     def queries():
         with CaptureQueriesContext(connection) as context:
             response = moderator_client.get(CHANGELIST + "?status=all")
@@ -146,19 +123,19 @@ def test_the_list_runs_the_same_queries_for_2_and_20_actions(moderator_client, m
         return len(context)
 
     for _ in range(2):
-        make_action(hashtags=["a", "b"])
+        submitted(hashtags=["a", "b"])
     two = queries()
     for _ in range(18):
-        make_action(hashtags=["a", "b"])
+        submitted(hashtags=["a", "b"])
     # Session, user, the count, the page of actions with campaigns (select_related), their
     # hashtags (one prefetch), and the filters' choices: none of it grows with the page.
     assert queries() == two
 
 
-def test_the_admin_index_shows_the_pending_count(moderator_client, make_action):
-    make_action()
-    make_action()
-    approved = make_action()
+def test_the_admin_index_shows_the_pending_count(moderator_client, submitted):
+    submitted()
+    submitted()
+    approved = submitted()
     Action.objects.filter(pk=approved.pk).update(status=Action.Status.APPROVED)
 
     response = moderator_client.get("/admin/")
@@ -166,8 +143,8 @@ def test_the_admin_index_shows_the_pending_count(moderator_client, make_action):
     assert "2 actions are waiting for moderation." in response.content.decode()
 
 
-def test_an_editor_sees_no_pending_count(editor_client, make_action):
-    make_action()
+def test_an_editor_sees_no_pending_count(editor_client, submitted):
+    submitted()
 
     response = editor_client.get("/admin/")
 
@@ -179,8 +156,8 @@ def test_an_editor_sees_no_pending_count(editor_client, make_action):
 
 
 @pytest.mark.parametrize("name", ["thumb", "display", "share", "master"])
-def test_moderators_see_pending_photos_privately(moderator_client, make_action, name):
-    action = make_action()
+def test_moderators_see_pending_photos_privately(moderator_client, submitted, name):
+    action = submitted()
 
     response = moderator_client.get(reverse("admin:actions_action_photo", args=[action.pk, name]))
 
@@ -190,8 +167,8 @@ def test_moderators_see_pending_photos_privately(moderator_client, make_action, 
 
 
 @pytest.mark.parametrize("who", ["anonymous", "stranger", "editor"])
-def test_nobody_else_reaches_a_pending_photo(client, make_action, stranger, editor, who):
-    action = make_action()
+def test_nobody_else_reaches_a_pending_photo(client, submitted, stranger, editor, who):
+    action = submitted()
     if who == "stranger":
         client.force_login(stranger)
     elif who == "editor":
@@ -202,29 +179,29 @@ def test_nobody_else_reaches_a_pending_photo(client, make_action, stranger, edit
         assert client.get(url).status_code == 404
 
 
-def test_a_pending_photo_is_not_under_the_media_url(client, make_action, media_dirs, settings):
-    action = make_action()
+def test_a_pending_photo_is_not_under_the_media_url(client, submitted, media_dirs, settings):
+    action = submitted()
 
     assert stored_files(media_dirs / "media") == []
     for rendition in action.renditions:
         assert client.get(settings.MEDIA_URL + rendition["path"]).status_code == 404
 
 
-def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, make_action, media_dirs):
+def test_an_unknown_action_photo_is_404_for_moderators(moderator_client, submitted, media_dirs):
     url = reverse("admin:actions_action_photo", args=[9999, "thumb"])
     assert moderator_client.get(url).status_code == 404
 
-    action = make_action()
+    action = submitted()
     (media_dirs / "private" / action.rendition("thumb")["path"]).unlink()
     url = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
     assert moderator_client.get(url).status_code == 404
-    letter = make_action(photo=False)
+    letter = submitted(photo=False)
     url = reverse("admin:actions_action_photo", args=[letter.pk, "master"])
     assert moderator_client.get(url).status_code == 404
 
 
-def test_approved_photos_come_from_the_public_storage(moderator_client, make_action):
-    action = make_action()
+def test_approved_photos_come_from_the_public_storage(moderator_client, submitted):
+    action = submitted()
     approve_on_page(moderator_client, action)
     action.refresh_from_db()
 
@@ -240,8 +217,8 @@ def test_approved_photos_come_from_the_public_storage(moderator_client, make_act
 # Deciding in bulk
 
 
-def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
-    first, second = make_action(photo=False), make_action(photo=False)
+def test_approve_selected(moderator_client, moderator, submitted, media_dirs):
+    first, second = submitted(photo=False), submitted(photo=False)
 
     response = post_action(moderator_client, "approve_selected", [first, second])
 
@@ -254,9 +231,9 @@ def test_approve_selected(moderator_client, moderator, make_action, media_dirs):
 
 
 def test_approve_selected_approves_photos_and_records_no_checklist(
-    moderator_client, make_action, media_dirs
+    moderator_client, submitted, media_dirs
 ):
-    letter, photo = make_action(photo=False), make_action()
+    letter, photo = submitted(photo=False), submitted()
 
     response = post_action(moderator_client, "approve_selected", [letter, photo])
 
@@ -272,9 +249,9 @@ def test_approve_selected_approves_photos_and_records_no_checklist(
     assert stored_files(media_dirs / "media") != []
 
 
-def test_approve_selected_reports_what_it_refused(moderator_client, make_action):
-    letter = make_action(photo=False)
-    failed = make_action()
+def test_approve_selected_reports_what_it_refused(moderator_client, submitted):
+    letter = submitted(photo=False)
+    failed = submitted()
     Action.objects.filter(pk=failed.pk).update(photo_status=Action.PhotoStatus.FAILED)
 
     response = post_action(moderator_client, "approve_selected", [letter, failed])
@@ -287,8 +264,8 @@ def test_approve_selected_reports_what_it_refused(moderator_client, make_action)
     assert failed.status == Action.Status.PENDING
 
 
-def test_reject_selected_asks_for_a_reason_first(moderator_client, make_action):
-    action = make_action()
+def test_reject_selected_asks_for_a_reason_first(moderator_client, submitted):
+    action = submitted()
 
     response = post_action(moderator_client, "reject_selected", [action])
 
@@ -299,8 +276,8 @@ def test_reject_selected_asks_for_a_reason_first(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_selected_needs_a_reason(moderator_client, make_action):
-    action = make_action()
+def test_reject_selected_needs_a_reason(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
         CHANGELIST + "?status=pending",
@@ -313,8 +290,8 @@ def test_reject_selected_needs_a_reason(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_selected_with_a_reason(moderator_client, moderator, make_action):
-    first, second = make_action(), make_action()
+def test_reject_selected_with_a_reason(moderator_client, moderator, submitted):
+    first, second = submitted(), submitted()
 
     response = moderator_client.post(
         CHANGELIST + "?status=pending",
@@ -337,8 +314,8 @@ def test_reject_selected_with_a_reason(moderator_client, moderator, make_action)
     assert entry.change_message == "Rejected: The photo shows faces."
 
 
-def test_an_action_decided_meanwhile_is_skipped(moderator_client, make_action, django_user_model):
-    action = make_action()
+def test_an_action_decided_meanwhile_is_skipped(moderator_client, submitted, django_user_model):
+    action = submitted()
     other = django_user_model.objects.create_user(username="other", is_staff=True)
     services.reject([action], other, "Spam.")
 
@@ -352,8 +329,8 @@ def test_an_action_decided_meanwhile_is_skipped(moderator_client, make_action, d
     assert action.moderated_by == other
 
 
-def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, make_action):
-    action = make_action()
+def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, submitted):
+    action = submitted()
     Action.objects.filter(pk=action.pk).update(
         photo_status=Action.PhotoStatus.FAILED,
         processing_attempts=4,
@@ -365,8 +342,8 @@ def test_a_failed_photo_shows_its_error_on_the_change_page(moderator_client, mak
     assert "4 attempts; last error: OSError: &lt;b&gt;disk&lt;/b&gt;" in content
 
 
-def test_retry_processing_with_nothing_to_retry(moderator_client, make_action):
-    action = make_action()
+def test_retry_processing_with_nothing_to_retry(moderator_client, submitted):
+    action = submitted()
 
     response = post_action(moderator_client, "retry_processing", [action])
 
@@ -374,12 +351,12 @@ def test_retry_processing_with_nothing_to_retry(moderator_client, make_action):
 
 
 def test_retry_processing_from_the_list(
-    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, django_capture_on_commit_callbacks
 ):
     from actions import photos
 
     monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
-    action = make_action()
+    action = submitted()
     assert action.photo_status == Action.PhotoStatus.FAILED
     monkeypatch.undo()
 
@@ -398,8 +375,8 @@ def test_retry_processing_from_the_list(
 # The change page
 
 
-def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_action):
-    action = make_action(email="participant@example.org")
+def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, submitted):
+    action = submitted(email="participant@example.org")
 
     content = moderator_client.get(change_url(action)).content.decode()
 
@@ -409,9 +386,9 @@ def test_the_change_page_shows_the_email_and_the_buttons(moderator_client, make_
     assert reverse("admin:actions_action_photo", args=[action.pk, "display"]) in content
 
 
-def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, make_action):
-    pending = make_action()
-    approved = make_action()
+def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, submitted):
+    pending = submitted()
+    approved = submitted()
     services.approve(Action.objects.filter(pk=approved.pk), moderator)
 
     pending_page = moderator_client.get(change_url(pending)).content.decode()
@@ -421,30 +398,12 @@ def test_view_on_site_only_for_an_approved_action(moderator_client, moderator, m
     assert "viewsitelink" in approved_page
 
 
-def form_data(action, **changes):
-    data = {
-        "campaign": action.campaign_id,
-        "action_type": action.action_type,
-        "city": action.city,
-        "country": action.country,
-        "latitude": "" if action.latitude is None else action.latitude,
-        "longitude": "" if action.longitude is None else action.longitude,
-        "hashtags": ", ".join(t.name for t in action.hashtags.all()),
-        "caption": action.caption,
-        "alt_text": action.alt_text,
-        "display_name": action.display_name,
-        "_status_seen": action.status,
-    }
-    data.update(changes)
-    return data
-
-
-def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action, media_dirs):
-    action = make_action(caption="Lantrens", city="Vilnus")
+def test_edit_then_approve_in_one_click(moderator_client, moderator, submitted, media_dirs):
+    action = submitted(caption="Lantrens", city="Vilnus")
 
     response = moderator_client.post(
         change_url(action),
-        form_data(
+        change_form_data(
             action,
             caption="Lanterns.",
             alt_text="A lantern on a bridge.",
@@ -476,11 +435,11 @@ def test_edit_then_approve_in_one_click(moderator_client, moderator, make_action
     assert "Changed" in content  # the edit is in the history too
 
 
-def test_a_bad_edit_approves_nothing(moderator_client, make_action):
-    action = make_action()
+def test_a_bad_edit_approves_nothing(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, latitude="91", _approve="1")
+        change_url(action), change_form_data(action, latitude="91", _approve="1")
     )
 
     assert response.status_code == 200
@@ -494,7 +453,7 @@ def test_approving_a_photo_still_processing_is_refused(moderator_client, campaig
     action = submit(campaign, jpeg_with_everything())
 
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert (
@@ -505,11 +464,11 @@ def test_approving_a_photo_still_processing_is_refused(moderator_client, campaig
     assert action.status == Action.Status.PENDING
 
 
-def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderator, make_action):
-    action = make_action(caption="Original.")
+def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderator, submitted):
+    action = submitted(caption="Original.")
 
     response = moderator_client.post(
-        change_url(action), form_data(action, caption="Edited.", _reject="1")
+        change_url(action), change_form_data(action, caption="Edited.", _reject="1")
     )
 
     reject_url = reverse("admin:actions_action_reject", args=[action.pk])
@@ -530,9 +489,9 @@ def test_reject_button_saves_then_asks_for_the_reason(moderator_client, moderato
 
 
 def test_rejecting_an_approved_action_unpublishes_it(
-    moderator_client, make_action, media_dirs, django_capture_on_commit_callbacks
+    moderator_client, submitted, media_dirs, django_capture_on_commit_callbacks
 ):
-    action = make_action()
+    action = submitted()
     with django_capture_on_commit_callbacks(execute=True):
         approve_on_page(moderator_client, action)
     assert stored_files(media_dirs / "media") != []
@@ -552,14 +511,14 @@ def test_rejecting_an_approved_action_unpublishes_it(
     assert stored_files(media_dirs / "media") == []
 
 
-def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_a_rejected_action_can_be_approved_after_all(moderator_client, submitted):
+    action = submitted(photo=False)
     services.reject([action], None, "Mistake.")
     action.refresh_from_db()
     assert 'name="_approve"' in moderator_client.get(change_url(action)).content.decode()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert "1 action approved." in messages_of(response)
@@ -569,9 +528,9 @@ def test_a_rejected_action_can_be_approved_after_all(moderator_client, make_acti
 
 
 def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
-    moderator_client, make_action
+    moderator_client, submitted
 ):
-    action = make_action()
+    action = submitted()
     services.reject([action], None, "Mistake.")
     action.refresh_from_db()
     assert action.photo_status == Action.PhotoStatus.REMOVED
@@ -582,7 +541,7 @@ def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
 
     # A form sent anyway (an old tab) approves nothing and says why.
     response = moderator_client.post(
-        change_url(action), form_data(action, _approve="1"), follow=True
+        change_url(action), change_form_data(action, _approve="1"), follow=True
     )
 
     assert "1 action was not approved: its photo was deleted when it was rejected." in messages_of(
@@ -592,9 +551,9 @@ def test_a_rejected_photo_is_deleted_so_it_cannot_be_approved_after_all(
     assert action.status == Action.Status.REJECTED
 
 
-def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action):
+def test_html_in_participant_text_is_shown_as_text(moderator_client, submitted):
     script = "<script>alert('x')</script>"
-    action = make_action(caption=script, city="<b>Minsk</b>", alt_text=script)
+    action = submitted(caption=script, city="<b>Minsk</b>", alt_text=script)
 
     for url in [CHANGELIST + "?status=pending", change_url(action)]:
         content = moderator_client.get(url).content.decode()
@@ -603,21 +562,21 @@ def test_html_in_participant_text_is_shown_as_text(moderator_client, make_action
         assert "&lt;script&gt;" in content
 
 
-def test_moderators_cannot_add_or_delete_actions(moderator_client, make_action):
-    action = make_action()
+def test_moderators_cannot_add_or_delete_actions(moderator_client, submitted):
+    action = submitted()
 
     assert moderator_client.get("/admin/actions/action/add/").status_code == 403
     delete = reverse("admin:actions_action_delete", args=[action.pk])
     assert moderator_client.get(delete).status_code == 403
 
 
-def test_staff_who_may_only_view_cannot_decide(client, make_action, django_user_model):
+def test_staff_who_may_only_view_cannot_decide(client, submitted, django_user_model):
     from django.contrib.auth.models import Permission
 
     viewer = django_user_model.objects.create_user(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_action"))
     client.force_login(viewer)
-    action = make_action()
+    action = submitted()
 
     reject = reverse("admin:actions_action_reject", args=[action.pk])
     assert client.get(reject).status_code == 403
@@ -630,9 +589,9 @@ def test_staff_who_may_only_view_cannot_decide(client, make_action, django_user_
 
 
 def test_an_administrator_deletes_an_action_with_its_files(
-    admin_client, make_action, media_dirs, django_capture_on_commit_callbacks
+    admin_client, submitted, media_dirs, django_capture_on_commit_callbacks
 ):
-    first, second, third = make_action(), make_action(), make_action()
+    first, second, third = submitted(), submitted(), submitted()
     assert stored_files(media_dirs / "private") != []
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -644,8 +603,8 @@ def test_an_administrator_deletes_an_action_with_its_files(
     assert stored_files(media_dirs / "private") == []
 
 
-def test_strangers_have_no_admin(client, stranger, make_action):
-    action = make_action()
+def test_strangers_have_no_admin(client, stranger, submitted):
+    action = submitted()
     client.force_login(stranger)
 
     assert client.get(change_url(action)).status_code == 302  # to the admin login
@@ -658,8 +617,8 @@ def test_strangers_have_no_admin(client, stranger, make_action):
 # The checklist
 
 
-def test_a_pending_action_page_has_the_checklist(moderator_client, make_action):
-    action = make_action()
+def test_a_pending_action_page_has_the_checklist(moderator_client, submitted):
+    action = submitted()
 
     page = moderator_client.get(change_url(action)).content.decode()
 
@@ -668,12 +627,12 @@ def test_a_pending_action_page_has_the_checklist(moderator_client, make_action):
         assert str(item.label) in page
 
 
-def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_client, make_action):
-    action = make_action(caption="Before.")
+def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_client, submitted):
+    action = submitted(caption="Before.")
 
     moderator_client.post(
         change_url(action),
-        form_data(action, caption="After.", checklist=["faces", "plates"], _approve="1"),
+        change_form_data(action, caption="After.", checklist=["faces", "plates"], _approve="1"),
     )
 
     action.refresh_from_db()
@@ -687,8 +646,8 @@ def test_the_ticks_given_are_recorded_even_when_some_are_missing(moderator_clien
     )
 
 
-def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, make_action):
-    action = make_action()
+def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, submitted):
+    action = submitted()
 
     response = approve_on_page(moderator_client, action)
 
@@ -703,11 +662,11 @@ def test_the_ticks_are_recorded_with_the_approval(moderator_client, moderator, m
     assert '<ul class="recorded-checklist"><li>Every face is blurred' in page
 
 
-def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, make_action):
-    letter = make_action(photo=False)
+def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, submitted):
+    letter = submitted(photo=False)
 
     response = moderator_client.post(
-        change_url(letter), form_data(letter, _approve="1"), follow=True
+        change_url(letter), change_form_data(letter, _approve="1"), follow=True
     )
 
     assert "1 action approved." in messages_of(response)
@@ -715,11 +674,12 @@ def test_an_action_without_a_photo_is_approved_without_ticks(moderator_client, m
     assert letter.status == Action.Status.APPROVED and letter.checklist == []
 
 
-def test_an_unknown_tick_is_an_error(moderator_client, make_action):
-    action = make_action()
+def test_an_unknown_tick_is_an_error(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, checklist=[*EVERY_TICK, "nonsense"], _approve="1")
+        change_url(action),
+        change_form_data(action, checklist=[*EVERY_TICK, "nonsense"], _approve="1"),
     )
 
     assert "checklist" in response.context["adminform"].form.errors
@@ -727,11 +687,11 @@ def test_an_unknown_tick_is_an_error(moderator_client, make_action):
     assert action.status == Action.Status.PENDING
 
 
-def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client, make_action):
-    action = make_action()
+def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client, submitted):
+    action = submitted()
 
     response = moderator_client.post(
-        change_url(action), form_data(action, checklist=["children", "faces"], _reject="1")
+        change_url(action), change_form_data(action, checklist=["children", "faces"], _reject="1")
     )
 
     reject_url = reverse("admin:actions_action_reject", args=[action.pk])
@@ -759,8 +719,8 @@ def test_the_ticks_go_with_the_reject_button_to_the_reject_page(moderator_client
 # Statuses
 
 
-def test_the_new_statuses_have_filters(moderator_client, make_action):
-    actions = {status: make_action(city=f"City {status}") for status in
+def test_the_new_statuses_have_filters(moderator_client, submitted):
+    actions = {status: submitted(city=f"City {status}") for status in
                ("scheduled", "hidden", "withdrawn")}  # fmt: skip
     for status, action in actions.items():
         Action.objects.filter(pk=action.pk).update(status=status)
@@ -772,8 +732,8 @@ def test_the_new_statuses_have_filters(moderator_client, make_action):
     assert "Taken down" in page and "Withdrawn by the participant" in page
 
 
-def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client, submitted):
+    action = submitted(photo=False)
     Action.objects.filter(pk=action.pk).update(
         status=Action.Status.SCHEDULED,
         not_before=datetime.datetime(2030, 8, 5, 18, 0, tzinfo=datetime.UTC),
@@ -788,8 +748,8 @@ def test_a_scheduled_action_shows_its_time_and_can_be_rejected(moderator_client,
     assert "viewsitelink" not in page
 
 
-def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
-    action = make_action(photo=False, caption="Their words.")
+def test_a_withdrawn_action_is_read_only(moderator_client, submitted):
+    action = submitted(photo=False, caption="Their words.")
     Action.objects.filter(pk=action.pk).update(status=Action.Status.WITHDRAWN, caption="")
 
     response = moderator_client.get(change_url(action))
@@ -798,7 +758,7 @@ def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
     assert response.status_code == 200
     assert 'name="caption"' not in page
     assert 'name="_approve"' not in page and 'name="_reject"' not in page
-    assert moderator_client.post(change_url(action), form_data(action)).status_code == 403
+    assert moderator_client.post(change_url(action), change_form_data(action)).status_code == 403
     reject = reverse("admin:actions_action_reject", args=[action.pk])
     assert moderator_client.post(reject, {"reason": "x"}).status_code == 403
 
@@ -806,24 +766,25 @@ def test_a_withdrawn_action_is_read_only(moderator_client, make_action):
 # The place, never more precise than the participant's choice
 
 
-def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, make_action):
-    action = make_action(photo=False, location_precision="exact")
+def test_an_exact_point_is_rounded_as_the_form_rounds_it(moderator_client, submitted):
+    action = submitted(photo=False, location_precision="exact")
 
     moderator_client.post(
-        change_url(action), form_data(action, latitude="54.123456789", longitude="25.987654321")
+        change_url(action),
+        change_form_data(action, latitude="54.123456789", longitude="25.987654321"),
     )
 
     action.refresh_from_db()
     assert (action.latitude, action.longitude) == (54.12346, 25.98765)
 
 
-def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_action):
+def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, submitted):
     from actions.location import km_cell_centre
 
-    action = make_action(photo=False, location_precision="km")
+    action = submitted(photo=False, location_precision="km")
 
     moderator_client.post(
-        change_url(action), form_data(action, latitude="54.6872", longitude="25.2797")
+        change_url(action), change_form_data(action, latitude="54.6872", longitude="25.2797")
     )
 
     action.refresh_from_db()
@@ -832,16 +793,16 @@ def test_a_point_given_for_1_km_is_stored_as_its_cell(moderator_client, make_act
     assert (action.latitude, action.longitude) != (54.6872, 25.2797)
 
 
-def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_client, make_action):
+def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_client, submitted):
     from actions import gazetteer
 
-    action = make_action(photo=False, location_precision="city", city="Vilnus", country="LT")
+    action = submitted(photo=False, location_precision="city", city="Vilnus", country="LT")
     page = moderator_client.get(change_url(action)).content.decode()
     assert re.search(r'<input[^>]*name="latitude"[^>]*disabled', page)
 
     moderator_client.post(
         change_url(action),
-        form_data(action, city="Kaunas", latitude="54.9999", longitude="23.9999"),
+        change_form_data(action, city="Kaunas", latitude="54.9999", longitude="23.9999"),
     )
 
     action.refresh_from_db()
@@ -861,21 +822,21 @@ def test_for_a_city_the_point_follows_the_city_and_cannot_be_typed(moderator_cli
     ],
 )
 def test_a_coarse_choice_keeps_no_city_or_point(
-    moderator_client, make_action, precision, sent, stored
+    moderator_client, submitted, precision, sent, stored
 ):
-    action = make_action(photo=False, location_precision=precision)
+    action = submitted(photo=False, location_precision=precision)
 
-    response = moderator_client.post(change_url(action), form_data(action, **sent))
+    response = moderator_client.post(change_url(action), change_form_data(action, **sent))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     action.refresh_from_db()
     assert (action.city, action.country, action.latitude) == stored
 
 
-def test_half_a_point_is_an_error(moderator_client, make_action):
-    action = make_action(photo=False)
+def test_half_a_point_is_an_error(moderator_client, submitted):
+    action = submitted(photo=False)
 
-    response = moderator_client.post(change_url(action), form_data(action, longitude=""))
+    response = moderator_client.post(change_url(action), change_form_data(action, longitude=""))
 
     assert "longitude" in response.context["adminform"].form.errors
     action.refresh_from_db()
@@ -886,9 +847,9 @@ def test_half_a_point_is_an_error(moderator_client, make_action):
 
 
 def test_the_face_box_tool_is_loaded_only_while_the_boxes_can_change(
-    moderator_client, moderator, make_action
+    moderator_client, moderator, submitted
 ):
-    action = make_action()
+    action = submitted()
 
     page = moderator_client.get(change_url(action)).content.decode()
 
@@ -911,9 +872,9 @@ def test_the_face_box_tool_is_loaded_only_while_the_boxes_can_change(
 
 
 def test_approval_mail_in_the_participants_language(
-    moderator_client, make_action, settings, django_capture_on_commit_callbacks
+    moderator_client, submitted, settings, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", language="be")
+    action = submitted(email="participant@example.org", language="be")
 
     with django_capture_on_commit_callbacks(execute=True):
         approve_on_page(moderator_client, action)
@@ -928,9 +889,9 @@ def test_approval_mail_in_the_participants_language(
 
 
 def test_rejection_mail_has_the_reason(
-    moderator_client, make_action, django_capture_on_commit_callbacks
+    moderator_client, submitted, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", language="ru")
+    action = submitted(email="participant@example.org", language="ru")
 
     with django_capture_on_commit_callbacks(execute=True):
         moderator_client.post(
@@ -951,9 +912,9 @@ def test_rejection_mail_has_the_reason(
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_a_mail_for_an_action_without_a_city_names_no_city(
-    moderator, make_action, decision, django_capture_on_commit_callbacks
+    moderator, submitted, decision, django_capture_on_commit_callbacks
 ):
-    action = make_action(email="participant@example.org", photo=False)
+    action = submitted(email="participant@example.org", photo=False)
     Action.objects.filter(pk=action.pk).update(
         city="", location_precision=LocationPrecision.COUNTRY
     )
@@ -970,11 +931,11 @@ def test_a_mail_for_an_action_without_a_city_names_no_city(
 
 
 def test_no_email_no_mail(
-    moderator_client, make_action, monkeypatch, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
     monkeypatch.setattr(participant_mail, "send_decision_mail", sent.append)
-    action = make_action(email="")
+    action = submitted(email="")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = approve_on_page(moderator_client, action)
@@ -985,13 +946,13 @@ def test_no_email_no_mail(
 
 
 def test_a_mail_failure_does_not_block_moderation(
-    moderator_client, make_action, monkeypatch, caplog, django_capture_on_commit_callbacks
+    moderator_client, submitted, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     def refused(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"participant@example.org": (550, b"No such user")})
 
     monkeypatch.setattr(participant_mail, "send_mail", refused)
-    action = make_action(email="participant@example.org")
+    action = submitted(email="participant@example.org")
 
     with (
         caplog.at_level(logging.WARNING, logger="actions.services"),
@@ -1044,18 +1005,20 @@ def test_campaign_admin_edits_names_types_and_hashtags(moderator_client, campaig
     assert sorted(t.name for t in campaign.hashtags.all()) == ["4august", "4августа"]
 
 
-def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, make_action):
-    action = make_action()
+def test_an_overlong_hashtag_is_an_error_beside_the_field(moderator_client, submitted):
+    action = submitted()
 
-    response = moderator_client.post(change_url(action), form_data(action, hashtags="x" * 101))
+    response = moderator_client.post(
+        change_url(action), change_form_data(action, hashtags="x" * 101)
+    )
 
     assert "hashtags" in response.context["adminform"].form.errors
     action.refresh_from_db()
     assert sorted(t.name for t in action.hashtags.all()) == ["4august", "4августа"]
 
 
-def test_campaign_list_counts_pending_actions(moderator_client, make_action):
-    make_action()
+def test_campaign_list_counts_pending_actions(moderator_client, submitted):
+    submitted()
 
     response = moderator_client.get("/admin/actions/campaign/")
 

@@ -10,10 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action
-from tests.public_helpers import (
-    SECRET_EMAIL,
-    assert_nothing_private,
-)
+from tests.helpers.actions import SECRET_EMAIL, assert_nothing_private
 
 URL = "/api/actions.geojson"
 PROPERTIES = {

@@ -4,33 +4,31 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 
 from actions import services
 from actions.models import Action, Campaign
-from tests.actions_helpers import (
+from tests.helpers.actions import submit
+from tests.helpers.admin import approve_on_page, messages_of
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
     assert_no_metadata,
+    gps_exif,
     heic_bytes,
     jpeg_with_everything,
-    stored_files,
-    submit,
     two_colour,
 )
-from tests.test_actions_admin import approve_on_page, messages_of
 
 
 @pytest.mark.parametrize("photo", ["jpeg", "heic"])
 def test_submit_pending_approve_public(
-    moderator_client, campaign, media_dirs, django_capture_on_commit_callbacks, photo
+    moderator_client, visitor, campaign, media_dirs, django_capture_on_commit_callbacks, photo
 ):
     data = (
         jpeg_with_everything(orientation=6)
         if photo == "jpeg"
-        else heic_bytes(two_colour((1200, 900)), orientation=6)
+        else heic_bytes(two_colour((1200, 900)), exif=gps_exif(6).tobytes())
     )
-
-    anonymous = Client()  # `client` is the moderator's (moderator_client logs it in)
 
     # Submit (the form's part is tested in test_actions_submit.py).
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,9 +41,9 @@ def test_submit_pending_approve_public(
     assert stored_files(media_dirs / "media") == []
     assert not Action.objects.approved().exists()
     detail = reverse("actions:detail", args=[action.pk])
-    assert anonymous.get(detail).status_code == 404
+    assert visitor.get(detail).status_code == 404
     thumb = reverse("admin:actions_action_photo", args=[action.pk, "thumb"])
-    assert anonymous.get(thumb).status_code == 404
+    assert visitor.get(thumb).status_code == 404
     assert moderator_client.get(thumb).status_code == 200
     assert_no_metadata(media_dirs / "private" / action.photo)
 
@@ -69,7 +67,7 @@ def test_submit_pending_approve_public(
     # Nothing stays private: the upload, the private copies and the unblurred master are gone.
     assert action.photo == ""
     assert stored_files(media_dirs / "private") == []
-    page = anonymous.get(detail)
+    page = visitor.get(detail)
     assert page.status_code == 200
     display = default_storage.url(action.rendition("display")["path"])
     assert display in page.content.decode()

@@ -9,8 +9,7 @@ import io
 import pytest
 
 from actions import services
-from actions.models import Campaign
-from tests.actions_helpers import submit
+from tests.helpers.actions import submit
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
@@ -35,22 +34,12 @@ def read(response):
     return list(csv.reader(io.StringIO(text)))
 
 
-@pytest.fixture
-def approved(campaign, moderator):
-    def make(**overrides):
-        action = submit(campaign, None, **overrides)
-        services.approve([action], moderator)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
 def test_moderator_exports_public_fields_of_approved_actions(
     moderator_client, campaign, approved, moderator, settings
 ):
     settings.SITE_URL = "https://soliday.example"
     london = approved(
+        photo=False,
         city="London",
         country="GB",
         latitude=51.5072,
@@ -62,7 +51,7 @@ def test_moderator_exports_public_fields_of_approved_actions(
         hashtags=["4august", "bysoliday"],
         action_type="picket",
     )
-    letter = approved(location_precision="none", hashtags=[])  # no place kept
+    letter = approved(photo=False, location_precision="none", hashtags=[])  # no place kept
     submit(campaign, None, city="Pending city", email="pending@example.org")
     rejected = submit(campaign, None, city="Rejected city")
     services.reject([rejected], moderator, "Not an action.")
@@ -98,17 +87,12 @@ def test_moderator_exports_public_fields_of_approved_actions(
     assert ":" not in rows[1][8]  # a date, no time of day
 
 
-def test_only_the_selected_campaigns(moderator_client, campaign, approved):
-    import datetime
-
-    other = Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
-    approved(city="Warsaw", country="PL")
-    action = submit(other, None, city="Riga", country="LV")
+def test_only_the_selected_campaigns(moderator_client, campaign, approved, other_campaign):
+    approved(photo=False, city="Warsaw", country="PL")
+    action = submit(other_campaign, None, city="Riga", country="LV")
     services.approve([action], None)
 
-    rows = read(export(moderator_client, other))
+    rows = read(export(moderator_client, other_campaign))
 
     assert [(row[2], row[4]) for row in rows[1:]] == [("letters", "Riga")]
 
@@ -116,7 +100,9 @@ def test_only_the_selected_campaigns(moderator_client, campaign, approved):
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
 def test_cells_that_look_like_formulas_are_defused(moderator_client, campaign, approved, start):
     formula = f'{start}HYPERLINK("https://evil.example","click")'
-    approved(city=f"{start}cmd", caption=formula, alt_text=formula, display_name=formula)
+    approved(
+        photo=False, city=f"{start}cmd", caption=formula, alt_text=formula, display_name=formula
+    )
 
     row = read(export(moderator_client, campaign))[1]
 
@@ -125,7 +111,7 @@ def test_cells_that_look_like_formulas_are_defused(moderator_client, campaign, a
 
 
 def test_the_export_is_for_moderators_only(client, editor_client, stranger, campaign, approved):
-    approved(city="Warsaw", country="PL")
+    approved(photo=False, city="Warsaw", country="PL")
 
     # An editor cannot reach the campaign admin at all.
     assert export(editor_client, campaign).status_code == 403
@@ -140,7 +126,7 @@ def test_many_actions_stream_in_a_constant_number_of_queries(
     moderator_client, campaign, approved, django_assert_num_queries
 ):
     for number in range(30):
-        approved(city=f"City {number}", hashtags=[f"tag{number}"])
+        approved(photo=False, city=f"City {number}", hashtags=[f"tag{number}"])
     response = export(moderator_client, campaign)
 
     # Streaming: 1. the approved actions with their campaigns, 2. their hashtags

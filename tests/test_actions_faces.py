@@ -8,10 +8,13 @@ from PIL import Image
 
 from actions import faces, services
 from actions.models import Action
-from tests.actions_helpers import encode, stored_files, submit
-from tests.test_actions_admin import change_url, form_data, messages_of
-from tests.test_actions_submit import URL, field_block
-from tests.test_actions_submit import form_data as submit_form_data
+from tests.helpers.actions import submit
+from tests.helpers.admin import change_form_data, change_url, messages_of
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode
+from tests.helpers.pages import field_block
+
+URL = "/en/actions/submit/"
 
 # The astronaut (skimage.data.astronaut(), 512 px) enlarged into a 2400 × 1800 photo: the
 # master keeps 2400 px, the display rendition is 1600 px wide (scale 2/3).
@@ -33,11 +36,11 @@ def astronaut_photo():
 
 
 @pytest.fixture
-def process(django_capture_on_commit_callbacks):
-    def run(campaign, data, **overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(campaign, data, **overrides)
-        action.refresh_from_db()
+def process(submitted):
+    """submitted(), checked: the face tests start from a photo the task has processed."""
+
+    def run(campaign, data, **fields):
+        action = submitted(campaign=campaign, photo=data, **fields)
         assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
         return action
 
@@ -78,25 +81,27 @@ def difference_inside_and_outside(first, second, box):
 # The form
 
 
-def test_the_form_offers_to_blur_faces_checked_by_default(client, campaign):
-    block = field_block(client.get(URL).content.decode(), "blur_faces")
+def test_the_form_offers_to_blur_faces_checked_by_default(participant, campaign):
+    block = field_block(participant.get(URL).content.decode(), "blur_faces")
 
     assert 'type="checkbox"' in block
     assert "checked" in block
     assert "Blur faces in my photo" in block
 
 
-def test_without_detection_the_form_says_moderators_blur_by_hand(client, campaign, monkeypatch):
+def test_without_detection_the_form_says_moderators_blur_by_hand(
+    participant, campaign, monkeypatch
+):
     monkeypatch.setattr(faces, "faces_available", lambda: False)
 
-    block = field_block(client.get(URL).content.decode(), "blur_faces")
+    block = field_block(participant.get(URL).content.decode(), "blur_faces")
 
     assert "A moderator blurs the faces by hand" in block
 
 
 @pytest.mark.parametrize(("sent", "stored"), [({"blur_faces": "on"}, True), ({}, False)])
-def test_the_choice_is_passed_through(client, campaign, sent, stored):
-    response = client.post(URL, submit_form_data(campaign, **sent))
+def test_the_choice_is_passed_through(participant, campaign, sent, stored):
+    response = participant.send(campaign, **sent)
 
     assert response.status_code == 302
     assert Action.objects.get().blur_faces is stored
@@ -177,7 +182,7 @@ def test_moderator_boxes_blur_and_unblur_the_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(
             change_url(action),
-            form_data(action, blur_boxes="1200, 600, 300, 330\n"),
+            change_form_data(action, blur_boxes="1200, 600, 300, 330\n"),
             follow=True,
         )
 
@@ -197,7 +202,7 @@ def test_moderator_boxes_blur_and_unblur_the_renditions(
 
     # The moderator removes it again: the region is sharp again.
     with django_capture_on_commit_callbacks(execute=True):
-        moderator_client.post(change_url(action), form_data(action, blur_boxes=""))
+        moderator_client.post(change_url(action), change_form_data(action, blur_boxes=""))
 
     action.refresh_from_db()
     assert action.face_boxes == []
@@ -214,7 +219,7 @@ def test_a_bad_box_is_an_error_beside_the_field(moderator_client, campaign, proc
     action = process(campaign, astronaut_photo(), blur_faces=False)
     renditions = action.renditions
 
-    response = moderator_client.post(change_url(action), form_data(action, blur_boxes=lines))
+    response = moderator_client.post(change_url(action), change_form_data(action, blur_boxes=lines))
 
     assert "blur_boxes" in response.context["adminform"].form.errors
     action.refresh_from_db()
@@ -228,7 +233,7 @@ def test_unchanged_boxes_do_not_make_the_images_again(moderator_client, campaign
     action.refresh_from_db()
     renditions = action.renditions
 
-    moderator_client.post(change_url(action), form_data(action, blur_boxes="10 20 30 40"))
+    moderator_client.post(change_url(action), change_form_data(action, blur_boxes="10 20 30 40"))
 
     action.refresh_from_db()
     assert action.renditions == renditions

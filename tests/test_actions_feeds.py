@@ -10,7 +10,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import Campaign
 from actions.views import feeds
-from tests.public_helpers import assert_nothing_private
+from tests.helpers.actions import assert_nothing_private
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -35,7 +35,7 @@ def link_ids(found):
 
 
 def test_the_campaign_feed_has_exactly_its_approved_photos(
-    client, approved, hidden, campaign, settings
+    visitor, approved, hidden, campaign, settings
 ):
     settings.SITE_URL = "https://soliday.example"
     other = Campaign.objects.create(
@@ -46,7 +46,7 @@ def test_the_campaign_feed_has_exactly_its_approved_photos(
     approved(campaign=other, city="Elsewhere")
     approved(photo=False, city="Letterville")
 
-    response = client.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
+    response = visitor.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
 
     found = entries(response)
     assert link_ids(found) == [second.pk, first.pk]
@@ -70,12 +70,12 @@ def test_the_campaign_feed_has_exactly_its_approved_photos(
     assert_nothing_private(text, *hidden)
 
 
-def test_the_hashtag_feed_with_a_cyrillic_tag(client, approved, hidden):
+def test_the_hashtag_feed_with_a_cyrillic_tag(visitor, approved, hidden):
     tagged = approved(hashtags=["4августа"])
     approved(hashtags=["bysoliday"])
 
     url = reverse("actions:feed-tag", kwargs={"slug": "4августа"})
-    response = client.get(url)
+    response = visitor.get(url)
 
     assert url == "/en/actions/feed/tag/4%D0%B0%D0%B2%D0%B3%D1%83%D1%81%D1%82%D0%B0/"
     assert link_ids(entries(response)) == [tagged.pk]
@@ -93,23 +93,23 @@ def test_feeds_keep_the_newest(client, approved, monkeypatch):
     assert link_ids(found) == made[:0:-1]
 
 
-def test_an_unpublished_action_leaves_the_feed(client, approved, moderator):
+def test_an_unpublished_action_leaves_the_feed(visitor, approved, moderator):
     action = approved()
     services.reject([action], moderator, "Faces", reconsider=True)
 
-    assert entries(client.get(reverse("actions:feed-campaign", kwargs={"slug": "4august"}))) == []
+    assert entries(visitor.get(reverse("actions:feed-campaign", kwargs={"slug": "4august"}))) == []
 
 
-def test_unknown_feeds_are_404(client, db):
-    assert client.get(reverse("actions:feed-campaign", kwargs={"slug": "nope"})).status_code == 404
-    assert client.get(reverse("actions:feed-tag", kwargs={"slug": "nope"})).status_code == 404
+def test_unknown_feeds_are_404(visitor, db):
+    assert visitor.get(reverse("actions:feed-campaign", kwargs={"slug": "nope"})).status_code == 404
+    assert visitor.get(reverse("actions:feed-tag", kwargs={"slug": "nope"})).status_code == 404
 
 
-def test_pages_link_their_feeds(client, approved):
+def test_pages_link_their_feeds(visitor, approved):
     approved(hashtags=["4августа"])
 
-    gallery = client.get(reverse("actions:gallery")).content.decode()
-    tag = client.get(reverse("actions:tag", kwargs={"slug": "4августа"})).content.decode()
+    gallery = visitor.get(reverse("actions:gallery")).content.decode()
+    tag = visitor.get(reverse("actions:tag", kwargs={"slug": "4августа"})).content.decode()
 
     campaign_feed = reverse("actions:feed-campaign", kwargs={"slug": "4august"})
     tag_feed = reverse("actions:feed-tag", kwargs={"slug": "4августа"})
@@ -118,11 +118,11 @@ def test_pages_link_their_feeds(client, approved):
     assert f'href="{tag_feed}"' in tag
 
 
-def test_the_feed_of_a_hashtag_of_hidden_actions_only_is_404(client, approved, hidden, campaign):
+def test_the_feed_of_a_hashtag_of_hidden_actions_only_is_404(visitor, approved, hidden, campaign):
     approved(hashtags=["4august"])
     pending, _rejected = hidden
     pending.hashtags.set(["pendingonly"])
 
     hidden_feed = reverse("actions:feed-tag", kwargs={"slug": "pendingonly"})
-    assert client.get(hidden_feed).status_code == 404
-    assert client.get(reverse("actions:feed-tag", kwargs={"slug": "4august"})).status_code == 200
+    assert visitor.get(hidden_feed).status_code == 404
+    assert visitor.get(reverse("actions:feed-tag", kwargs={"slug": "4august"})).status_code == 200

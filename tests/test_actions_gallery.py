@@ -13,19 +13,12 @@ from django.utils import timezone
 
 from actions import pagination, services
 from actions.filters import ActionFilters
-from actions.models import Action, ActionType, Campaign
-from tests.actions_helpers import submit
-from tests.public_helpers import assert_nothing_private, make_approved
+from actions.models import Action, ActionType
+from tests.helpers.actions import assert_nothing_private, submit
+from tests.helpers.pages import assert_csp_clean
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
-
-
-@pytest.fixture
-def other_campaign(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
 
 
 def filtered(query):
@@ -37,18 +30,19 @@ def filtered(query):
 
 
 @pytest.fixture
-def spread(campaign, other_campaign, moderator, django_capture_on_commit_callbacks):
+def spread(campaign, other_campaign, approved):
     """Four approved actions without photos (filters do not care), and a pending one."""
-
-    def make(campaign, **overrides):
-        return make_approved(
-            campaign, moderator, django_capture_on_commit_callbacks, photo=False, **overrides
-        )
-
-    make(campaign, city="Warsaw", country="PL", hashtags=["4августа"], action_type="picket")
-    make(campaign, city="Kraków", country="PL", hashtags=["4august"], action_type="rally")
-    make(other_campaign, city="Vilnius", country="LT", hashtags=["letters"], action_type="letter")
-    old = make(campaign, city="Riga", country="LV", hashtags=["4august", "4августа"])
+    approved(photo=False, city="Warsaw", country="PL", hashtags=["4августа"], action_type="picket")
+    approved(photo=False, city="Kraków", country="PL", hashtags=["4august"], action_type="rally")
+    approved(
+        photo=False,
+        campaign=other_campaign,
+        city="Vilnius",
+        country="LT",
+        hashtags=["letters"],
+        action_type="letter",
+    )
+    old = approved(photo=False, city="Riga", country="LV", hashtags=["4august", "4августа"])
     Action.objects.filter(pk=old.pk).update(
         submitted_at=timezone.make_aware(datetime.datetime(2024, 8, 4, 12))
     )
@@ -140,12 +134,12 @@ def cards(response):
     ]
 
 
-def test_the_gallery_shows_approved_photos_newest_first(client, approved, hidden):
+def test_the_gallery_shows_approved_photos_newest_first(visitor, approved, hidden):
     first = approved(city="Warsaw", country="PL")
     second = approved(city="Vilnius", country="LT", alt_text="Lanterns on the bridge.")
     approved(photo=False, city="Letterville")
 
-    response = client.get(reverse("actions:gallery"))
+    response = visitor.get(reverse("actions:gallery"))
 
     assert response.status_code == 200
     assert cards(response) == [second.pk, first.pk]
@@ -169,11 +163,11 @@ def test_the_gallery_shows_approved_photos_newest_first(client, approved, hidden
     assert second.submitted_at.astimezone().strftime("%H:%M") not in html
 
 
-def test_gallery_filters_from_the_query_string(client, approved, campaign):
+def test_gallery_filters_from_the_query_string(visitor, approved, campaign):
     warsaw = approved(city="Warsaw", country="PL", action_type="rally")
     approved(city="Vilnius", country="LT")
 
-    response = client.get(reverse("actions:gallery"), {"country": "pl", "type": "rally"})
+    response = visitor.get(reverse("actions:gallery"), {"country": "pl", "type": "rally"})
 
     assert cards(response) == [warsaw.pk]
     html = response.content.decode()
@@ -198,10 +192,10 @@ def test_gallery_filters_from_the_query_string(client, approved, campaign):
         {"tag": "\\x00%"},
     ],
 )
-def test_unknown_filters_give_an_empty_gallery(client, approved, query):
+def test_unknown_filters_give_an_empty_gallery(visitor, approved, query):
     approved()
 
-    response = client.get(reverse("actions:gallery"), query)
+    response = visitor.get(reverse("actions:gallery"), query)
 
     assert response.status_code == 200
     assert cards(response) == []
@@ -209,10 +203,10 @@ def test_unknown_filters_give_an_empty_gallery(client, approved, query):
 
 
 @pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "-1"}, {"city": ""}, {"zzz": "1"}])
-def test_malformed_filters_are_ignored(client, approved, query):
+def test_malformed_filters_are_ignored(visitor, approved, query):
     action = approved()
 
-    response = client.get(reverse("actions:gallery"), query)
+    response = visitor.get(reverse("actions:gallery"), query)
 
     assert cards(response) == [action.pk]
 
@@ -231,14 +225,14 @@ def cursor_of(response, rel):
     return {match.group(1): match.group(2)} if match else None
 
 
-def test_cursor_pagination_forward_and_back(client, five):
+def test_cursor_pagination_forward_and_back(visitor, five):
     url = reverse("actions:gallery")
     with CaptureQueriesContext(connection) as queries:
-        first = client.get(url)
-        second = client.get(url, cursor_of(first, "next"))
-        third = client.get(url, cursor_of(second, "next"))
-        back = client.get(url, cursor_of(third, "prev"))
-        front = client.get(url, cursor_of(back, "prev"))
+        first = visitor.get(url)
+        second = visitor.get(url, cursor_of(first, "next"))
+        third = visitor.get(url, cursor_of(second, "next"))
+        back = visitor.get(url, cursor_of(third, "prev"))
+        front = visitor.get(url, cursor_of(back, "prev"))
 
     assert cards(first) == five[:2] and cursor_of(first, "prev") is None
     assert cards(second) == five[2:4]
@@ -250,17 +244,17 @@ def test_cursor_pagination_forward_and_back(client, five):
     assert "OFFSET" not in sql
 
 
-def test_pagination_keeps_the_filters(client, five):
-    response = client.get(reverse("actions:gallery"), {"campaign": "4august"})
+def test_pagination_keeps_the_filters(visitor, five):
+    response = visitor.get(reverse("actions:gallery"), {"campaign": "4august"})
 
     assert 'href="?campaign=4august&amp;after=' in response.content.decode()
 
 
-def test_a_cursor_at_equal_publication_times_breaks_ties_by_id(client, five):
+def test_a_cursor_at_equal_publication_times_breaks_ties_by_id(visitor, five):
     Action.objects.update(published_at=timezone.now())
     url = reverse("actions:gallery")
 
-    second = client.get(url, cursor_of(client.get(url), "next"))
+    second = visitor.get(url, cursor_of(visitor.get(url), "next"))
 
     assert cards(second) == sorted(five, reverse=True)[2:4]
 
@@ -277,16 +271,16 @@ def test_a_cursor_at_equal_publication_times_breaks_ties_by_id(client, five):
         {"before": "%00"},
     ],
 )
-def test_a_malformed_cursor_gives_the_first_page(client, five, query):
-    response = client.get(reverse("actions:gallery"), query)
+def test_a_malformed_cursor_gives_the_first_page(visitor, five, query):
+    response = visitor.get(reverse("actions:gallery"), query)
 
     assert response.status_code == 200
     assert cards(response) == five[:2]
 
 
-def test_a_cursor_of_a_hidden_action_gives_the_first_page(client, five, hidden):
+def test_a_cursor_of_a_hidden_action_gives_the_first_page(visitor, five, hidden):
     for action in hidden:
-        response = client.get(
+        response = visitor.get(
             reverse("actions:gallery"), {"after": pagination.encode_cursor(action.pk)}
         )
         assert cards(response) == five[:2]
@@ -307,26 +301,26 @@ def make_many(approved, n):
 
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_gallery_costs_the_same_queries_for_2_and_20_actions(
-    client, approved, django_assert_num_queries, n
+    visitor, approved, django_assert_num_queries, n
 ):
     make_many(approved, n)
     url = reverse("actions:gallery")
     cursor = {"after": pagination.encode_cursor(Action.objects.order_by("-pk")[0].pk)}
-    client.get(url)  # warm the caches of countries and content types
+    visitor.get(url)  # warm the caches of countries and content types
 
     # 1. the actions of the page with their campaigns, 2. their hashtags,
     # 3. the campaigns and 4. the countries for the filter form.
     with django_assert_num_queries(4):
-        assert len(cards(client.get(url))) == n
+        assert len(cards(visitor.get(url))) == n
     # With a cursor: 0. the cursor's action. With filters: the campaign, the tag.
     with django_assert_num_queries(7):
-        client.get(url, {"campaign": "4august", "tag": "4august", "country": "PL", **cursor})
+        visitor.get(url, {"campaign": "4august", "tag": "4august", "country": "PL", **cursor})
 
 
 # Hashtag pages
 
 
-def test_a_cyrillic_hashtag_page_resolves_both_ways(client, approved):
+def test_a_cyrillic_hashtag_page_resolves_both_ways(visitor, approved):
     action = approved(hashtags=["4августа"])
     approved(hashtags=["bysoliday"])
 
@@ -334,7 +328,7 @@ def test_a_cyrillic_hashtag_page_resolves_both_ways(client, approved):
 
     assert url == "/en/actions/tag/4%D0%B0%D0%B2%D0%B3%D1%83%D1%81%D1%82%D0%B0/"
     assert resolve(unquote(url)).kwargs == {"slug": "4августа"}
-    response = client.get(url)
+    response = visitor.get(url)
     assert response.status_code == 200
     assert cards(response) == [action.pk]
     html = response.content.decode()
@@ -346,23 +340,23 @@ def test_a_cyrillic_hashtag_page_resolves_both_ways(client, approved):
         in html
     )
     # The address as a person types it leads to the tag's own.
-    typed = client.get("/en/actions/tag/4Августа/")
+    typed = visitor.get("/en/actions/tag/4Августа/")
     assert typed.status_code == 301 and typed["Location"] == url
 
 
-def test_unknown_and_hidden_hashtags_are_404(client, approved, hidden, campaign):
+def test_unknown_and_hidden_hashtags_are_404(visitor, approved, hidden, campaign):
     approved(hashtags=["4august"])
     submit(campaign, None, hashtags=["onlypending"])
 
-    assert client.get(reverse("actions:tag", kwargs={"slug": "nosuch"})).status_code == 404
-    assert client.get(reverse("actions:tag", kwargs={"slug": "onlypending"})).status_code == 404
-    assert client.get("/en/actions/tag/%D0%B0%20b/").status_code == 404
+    assert visitor.get(reverse("actions:tag", kwargs={"slug": "nosuch"})).status_code == 404
+    assert visitor.get(reverse("actions:tag", kwargs={"slug": "onlypending"})).status_code == 404
+    assert visitor.get("/en/actions/tag/%D0%B0%20b/").status_code == 404
 
 
-def test_the_hashtag_page_hides_pending_and_rejected_actions(client, approved, hidden):
+def test_the_hashtag_page_hides_pending_and_rejected_actions(visitor, approved, hidden):
     approved()
 
-    response = client.get(reverse("actions:tag", kwargs={"slug": "4august"}))
+    response = visitor.get(reverse("actions:tag", kwargs={"slug": "4august"}))
 
     assert len(cards(response)) == 1
     assert_nothing_private(response.content.decode(), *hidden)
@@ -370,21 +364,21 @@ def test_the_hashtag_page_hides_pending_and_rejected_actions(client, approved, h
 
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_tag_page_costs_the_same_queries_for_2_and_20_actions(
-    client, approved, django_assert_num_queries, n
+    visitor, approved, django_assert_num_queries, n
 ):
     make_many(approved, n * 3)
     url = reverse("actions:tag", kwargs={"slug": "bysoliday"})
-    client.get(url)
+    visitor.get(url)
 
     # 1. the tag, 2. the page of actions with their campaigns, 3. their hashtags.
     with django_assert_num_queries(3):
-        assert len(cards(client.get(url))) == n
+        assert len(cards(visitor.get(url))) == n
 
 
 # The action page
 
 
-def test_the_action_page(client, approved, hidden, settings):
+def test_the_action_page(visitor, approved, hidden, settings):
     settings.SITE_URL = "https://soliday.example"
     older = approved(city="Riga", country="LV")
     action = approved(
@@ -397,7 +391,7 @@ def test_the_action_page(client, approved, hidden, settings):
     )
     newer = approved(city="Kraków", country="PL")
 
-    response = client.get(action.get_absolute_url())
+    response = visitor.get(action.get_absolute_url())
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -430,8 +424,8 @@ def test_the_action_page(client, approved, hidden, settings):
     assert_nothing_private(html, *hidden)
 
 
-def test_the_action_page_loads_nothing_from_elsewhere(client, approved):
-    html = client.get(approved().get_absolute_url()).content.decode()
+def test_the_action_page_loads_nothing_from_elsewhere(visitor, approved):
+    html = visitor.get(approved().get_absolute_url()).content.decode()
 
     for attribute in re.findall(r'\b(?:src|srcset)="([^"]*)"', html):
         assert attribute.startswith("/"), attribute
@@ -439,66 +433,67 @@ def test_the_action_page_loads_nothing_from_elsewhere(client, approved):
         assert "://" not in tag or 'rel="canonical"' in tag, tag
     assert "<script" not in html or '<script src="/static/' in html
     assert " style=" not in html and " onclick=" not in html
+    assert_csp_clean(html)  # no inline script, style or handler of any kind
 
 
-def test_the_action_page_in_russian(client, approved):
+def test_the_action_page_in_russian(visitor, approved):
     action = approved()
 
-    with_ru = client.get(f"/ru/actions/{action.pk}/")
+    with_ru = visitor.get(f"/ru/actions/{action.pk}/")
 
     assert '<meta property="og:locale" content="ru_RU">' in with_ru.content.decode()
 
 
-def test_first_and_last_actions_have_one_neighbour(client, approved):
+def test_first_and_last_actions_have_one_neighbour(visitor, approved):
     first, last = approved(), approved()
 
-    assert 'rel="next"' not in client.get(first.get_absolute_url()).content.decode()
-    assert 'rel="prev"' not in client.get(last.get_absolute_url()).content.decode()
+    assert 'rel="next"' not in visitor.get(first.get_absolute_url()).content.decode()
+    assert 'rel="prev"' not in visitor.get(last.get_absolute_url()).content.decode()
 
 
-def test_pending_rejected_and_unknown_actions_are_the_same_404(client, hidden):
-    missing = client.get(reverse("actions:detail", kwargs={"pk": 999_999}))
+def test_pending_rejected_and_unknown_actions_are_the_same_404(visitor, hidden):
+    missing = visitor.get(reverse("actions:detail", kwargs={"pk": 999_999}))
 
     assert missing.status_code == 404
     for action in hidden:
-        response = client.get(action.get_absolute_url())
+        response = visitor.get(action.get_absolute_url())
         assert response.status_code == 404
         # The same page; only the links of the language switcher name the address.
         same = missing.content.replace(b"/999999/", f"/{action.pk}/".encode())
         assert response.content == same
 
 
-def test_an_unpublished_action_is_404_again(client, approved, moderator):
+def test_an_unpublished_action_is_404_again(visitor, approved, moderator):
     action = approved()
 
     services.reject([action], moderator, "Faces", reconsider=True)
 
-    assert client.get(action.get_absolute_url()).status_code == 404
+    assert visitor.get(action.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_action_page_costs_the_same_queries_for_2_and_20_actions(
-    client, approved, django_assert_num_queries, n
+    visitor, approved, django_assert_num_queries, n
 ):
     actions = make_many(approved, n)
     url = actions[n // 2].get_absolute_url()
-    client.get(url)
+    visitor.get(url)
 
     # 1. the action with its campaign, 2. its hashtags, 3. the newer and 4. the older one.
     with django_assert_num_queries(4):
-        assert client.get(url).status_code == 200
+        assert visitor.get(url).status_code == 200
 
 
-def test_a_pending_hashtag_is_not_told_by_a_redirect_or_a_filter(client, approved, campaign):
+def test_a_pending_hashtag_is_not_told_by_a_redirect_or_a_filter(visitor, approved, campaign):
     approved(hashtags=["4august"])
     submit(campaign, None, hashtags=["secretplan"])
 
     # The typed spelling of a hidden hashtag is a 404 at once, like an unknown one.
-    assert client.get("/en/actions/tag/SecretPlan/").status_code == 404
-    assert client.get("/en/actions/tag/NoSuch/").status_code == 404
+    assert visitor.get("/en/actions/tag/SecretPlan/").status_code == 404
+    assert visitor.get("/en/actions/tag/NoSuch/").status_code == 404
     # A filter by it reads as a filter by an unknown hashtag: as typed, matching nothing.
     for url in ("/en/actions/?tag=SECRETPLAN", "/en/actions/map/?tag=SECRETPLAN"):
-        html = client.get(url).content.decode()
+        html = visitor.get(url).content.decode()
         assert "#SECRETPLAN" in html
         assert "secretplan" not in html
     assert ActionFilters.from_query({"tag": "secretplan"}).matches_nothing

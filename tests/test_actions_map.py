@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from actions import clusters, geo, services
+from actions import clusters, geo
 from actions.filters import ActionFilters
-from actions.models import Action, Campaign
-from tests.actions_helpers import encode, submit, two_colour
+from actions.models import Action
+from tests.helpers.actions import SECRET_EMAIL, make_hidden
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
@@ -34,7 +34,6 @@ CITIES = {
     "Apia": ("WS", -13.8333, -171.7667),
 }
 WORLD = "-180,-85,180,85"
-SECRET_EMAIL = "participant-secret@example.org"
 PUBLIC_POINT_FIELDS = {
     "id", "lat", "lon", "city", "country", "country_name", "type", "url",
     "thumbnail", "thumbnail_width", "thumbnail_height", "alt",
@@ -54,36 +53,12 @@ def place(city):
 
 
 @pytest.fixture
-def other_campaign(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
-
-
-@pytest.fixture
-def approved(campaign, moderator, django_capture_on_commit_callbacks):
-    """An approved action in one of CITIES, as a participant sends it and a moderator approves."""
-
-    def make(city="Vilnius", *, photo=False, within=None, **overrides):
-        fields = {**place(city), "email": SECRET_EMAIL, **overrides}
-        data = encode(two_colour(), "JPEG") if photo else None
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(within or campaign, data, **fields)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.approve([action], moderator)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
-@pytest.fixture
-def hidden(campaign, moderator):
+def hidden_in_berlin_and_krakow(campaign, moderator, django_capture_on_commit_callbacks):
     """A pending and a rejected action, each alone in its own city."""
-    pending = submit(campaign, None, caption="Pending caption", **place("Berlin"))
-    rejected = submit(campaign, None, caption="Rejected caption", **place("Kraków"))
-    services.reject([rejected], moderator, "Faces")
-    return pending, rejected
+    capture = django_capture_on_commit_callbacks
+    return make_hidden(
+        campaign, moderator, capture, photo=False, pending=place("Berlin"), rejected=place("Kraków")
+    )
 
 
 def get_clusters(client, query):
@@ -138,7 +113,7 @@ def test_bad_or_missing_parameters_are_a_400_with_a_reason(client, db, query):
 
 
 def test_shared_caches_must_revalidate_the_answer(client, approved):
-    approved()
+    approved(place("Vilnius"), photo=False)
 
     response = get_clusters(client, f"zoom=2&bbox={WORLD}")
 
@@ -150,10 +125,12 @@ def test_shared_caches_must_revalidate_the_answer(client, approved):
 # Clusters
 
 
-def test_clusters_at_world_zoom_count_every_approved_located_action(client, approved, hidden):
+def test_clusters_at_world_zoom_count_every_approved_located_action(
+    client, approved, hidden_in_berlin_and_krakow
+):
     for city in ["Vilnius"] * 3 + ["Warsaw"] * 2 + ["Riga", "Suva"]:
-        approved(city)
-    approved("Riga", location_precision="none")  # no place kept: not on the map
+        approved(place(city), photo=False)
+    approved(place("Riga"), photo=False, location_precision="none")  # no place kept: not on the map
 
     for zoom in (0, 1, 2, 5):
         data = clusters_json(client, f"zoom={zoom}&bbox={WORLD}")
@@ -169,9 +146,9 @@ def test_clusters_at_world_zoom_count_every_approved_located_action(client, appr
     assert [p["city"] for p in data["points"]] == ["Suva"]
 
 
-def test_pending_and_rejected_actions_never_appear(client, approved, hidden):
-    shown = approved("Vilnius")
-    hidden_ids = {action.pk for action in hidden}
+def test_pending_and_rejected_actions_never_appear(client, approved, hidden_in_berlin_and_krakow):
+    shown = approved(place("Vilnius"), photo=False)
+    hidden_ids = {action.pk for action in hidden_in_berlin_and_krakow}
 
     # Pre-counted cells, the live path (a filter), and the points close in; Berlin and
     # Kraków hold only the hidden actions.
@@ -192,8 +169,10 @@ def test_pending_and_rejected_actions_never_appear(client, approved, hidden):
         assert "Berlin" not in json.dumps(data) and "Krak" not in json.dumps(data)
 
 
-def test_a_single_action_comes_with_public_fields_only(client, approved, hidden):
-    action = approved("Vilnius", photo=True, alt_text="Lanterns by the cathedral.")
+def test_a_single_action_comes_with_public_fields_only(
+    client, approved, hidden_in_berlin_and_krakow
+):
+    action = approved(place("Vilnius"), alt_text="Lanterns by the cathedral.")
 
     for query in (
         f"zoom=2&bbox={WORLD}",
@@ -229,10 +208,10 @@ def test_the_answer_does_not_grow_with_the_number_of_actions(client, approved):
         return clusters_json(client, f"zoom=5&bbox={WORLD}")
 
     for city in ("Vilnius", "Warsaw", "Riga", "Vilnius", "Warsaw"):
-        approved(city)
+        approved(place(city), photo=False)
     few = world()
     for i in range(55):
-        approved(("Vilnius", "Warsaw", "Riga")[i % 3])
+        approved(place(("Vilnius", "Warsaw", "Riga")[i % 3]), photo=False)
     many = world()
 
     assert total(few) == 5 and total(many) == 60
@@ -244,7 +223,7 @@ def test_the_answer_does_not_grow_with_the_number_of_actions(client, approved):
 def test_a_huge_view_at_a_close_zoom_is_counted_on_a_coarser_grid(client, approved, monkeypatch):
     monkeypatch.setattr(geo, "MAX_CELLS_IN_VIEW", 100)
     for city in ("Vilnius", "Warsaw", "Suva"):
-        approved(city)
+        approved(place(city), photo=False)
 
     data = clusters_json(client, f"zoom=14&bbox={WORLD}")
 
@@ -253,8 +232,8 @@ def test_a_huge_view_at_a_close_zoom_is_counted_on_a_coarser_grid(client, approv
 
 
 def test_a_view_across_the_antimeridian(client, approved):
-    suva, apia = approved("Suva"), approved("Apia")
-    approved("Vilnius")
+    suva, apia = approved(place("Suva"), photo=False), approved(place("Apia"), photo=False)
+    approved(place("Vilnius"), photo=False)
 
     for bbox in ("170,-30,190,-5", "-190,-30,-170,-5", "530,-30,550,-5"):
         data = clusters_json(client, f"zoom=3&bbox={bbox}")
@@ -267,8 +246,8 @@ def test_a_view_across_the_antimeridian(client, approved):
 
 def test_close_in_the_points_in_view_are_limited(client, approved, monkeypatch):
     monkeypatch.setattr(clusters, "POINT_LIMIT", 2)
-    actions = [approved("Vilnius") for _ in range(3)]
-    approved("Kaunas")
+    actions = [approved(place("Vilnius"), photo=False) for _ in range(3)]
+    approved(place("Kaunas"), photo=False)
 
     data = clusters_json(client, "zoom=16&bbox=25.2,54.6,25.4,54.8")
 
@@ -286,10 +265,10 @@ def sqls(queries):
 
 
 def test_the_campaign_filter_reads_the_precounted_cells(client, approved, other_campaign):
-    approved("Vilnius")
-    approved("Vilnius")
-    approved("Warsaw")
-    approved("Riga", within=other_campaign)
+    approved(place("Vilnius"), photo=False)
+    approved(place("Vilnius"), photo=False)
+    approved(place("Warsaw"), photo=False)
+    approved(place("Riga"), photo=False, campaign=other_campaign)
 
     with CaptureQueriesContext(connection) as queries:
         data = clusters_json(client, f"zoom=2&bbox={WORLD}&campaign=4august")
@@ -323,12 +302,12 @@ def test_the_campaign_filter_reads_the_precounted_cells(client, approved, other_
 def test_other_filters_group_the_filtered_actions(
     client, approved, other_campaign, query, expected, monkeypatch
 ):
-    approved("Vilnius")
-    approved("Vilnius", hashtags=["bysoliday"])
-    approved("Kaunas", action_type="letter")
-    approved("Warsaw")
-    approved("Kraków")
-    approved("Riga", within=other_campaign)
+    approved(place("Vilnius"), photo=False)
+    approved(place("Vilnius"), photo=False, hashtags=["bysoliday"])
+    approved(place("Kaunas"), photo=False, action_type="letter")
+    approved(place("Warsaw"), photo=False)
+    approved(place("Kraków"), photo=False)
+    approved(place("Riga"), photo=False, campaign=other_campaign)
     Action.objects.update(submitted_at=datetime.datetime(2025, 8, 4, tzinfo=datetime.UTC))
 
     with CaptureQueriesContext(connection) as queries:
@@ -340,8 +319,8 @@ def test_other_filters_group_the_filtered_actions(
 
 def test_the_live_path_agrees_with_the_precounted_cells(approved, campaign, other_campaign):
     for city in ["Vilnius"] * 3 + ["Kaunas", "Warsaw", "Warsaw", "Kraków", "Riga", "Suva", "Apia"]:
-        approved(city)
-    approved("Berlin", within=other_campaign)
+        approved(place(city), photo=False)
+    approved(place("Berlin"), photo=False, campaign=other_campaign)
 
     def cells(path, query, bbox, zoom):
         filters = ActionFilters.from_query(QueryDict(query))
@@ -367,9 +346,9 @@ def test_the_live_path_agrees_with_the_precounted_cells(approved, campaign, othe
 def test_the_endpoint_costs_the_same_at_2_and_20_actions(
     client, approved, count, django_assert_num_queries
 ):
-    approved("Warsaw")  # alone: a single point at every zoom used below
+    approved(place("Warsaw"), photo=False)  # alone: a single point at every zoom used below
     for i in range(count - 1):
-        approved(("Vilnius", "Kaunas")[i % 2])
+        approved(place(("Vilnius", "Kaunas")[i % 2]), photo=False)
 
     # Pre-counted: 1. MapCell rows in view, grouped by cell; 2. the single cells' actions.
     with django_assert_num_queries(2):
@@ -397,7 +376,7 @@ def test_the_map_page_costs_the_same_at_2_and_20_actions(
     client, approved, count, django_assert_num_queries
 ):
     for i in range(count):
-        approved(("Vilnius", "Warsaw", "Riga", "Suva")[i % 4])
+        approved(place(("Vilnius", "Warsaw", "Riga", "Suva")[i % 4]), photo=False)
 
     # 1. The country tallies, summed over campaigns.
     with django_assert_num_queries(1):
@@ -424,12 +403,13 @@ def country_rows(html):
 
 
 def test_without_javascript_the_page_lists_countries_and_links_to_the_gallery(
-    client, approved, hidden, other_campaign
+    client, approved, hidden_in_berlin_and_krakow, other_campaign
 ):
     for city in ("Vilnius", "Vilnius", "Kaunas", "Warsaw", "Riga"):
-        approved(city)
-    approved("Riga", within=other_campaign, hashtags=["letters"])
-    approved("Warsaw", latitude=None, longitude=None)  # no place, but an action in Poland
+        approved(place(city), photo=False)
+    approved(place("Riga"), photo=False, campaign=other_campaign, hashtags=["letters"])
+    # No place, but an action in Poland.
+    approved(place("Warsaw"), photo=False, latitude=None, longitude=None)
 
     html = client.get(reverse("actions:map")).content.decode()
 
@@ -456,7 +436,7 @@ def test_without_javascript_the_page_lists_countries_and_links_to_the_gallery(
 
 
 def test_the_page_carries_the_filters_to_the_map_and_needs_no_inline_code(client, approved):
-    approved()
+    approved(place("Vilnius"), photo=False)
 
     response = client.get(reverse("actions:map") + "?campaign=4august&type=picket&bogus=1")
     html = response.content.decode()
@@ -468,7 +448,7 @@ def test_the_page_carries_the_filters_to_the_map_and_needs_no_inline_code(client
 
 
 def test_the_offline_outlines_are_the_default_base_layer(client, approved, settings):
-    approved()
+    approved(place("Vilnius"), photo=False)
     settings.MAP_TILE_URL = ""
     response = client.get(reverse("actions:map"))
     html = response.content.decode()
@@ -480,7 +460,7 @@ def test_the_offline_outlines_are_the_default_base_layer(client, approved, setti
 
 
 def test_a_tile_server_setting_switches_the_base_layer(client, approved, settings):
-    approved()
+    approved(place("Vilnius"), photo=False)
     settings.MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     settings.MAP_TILE_ATTRIBUTION = '&copy; <a href="https://osm.org/copyright">OSM</a>'
 

@@ -5,56 +5,42 @@ and never appears where photos are shown.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from actions import services
 from actions.models import Action, ActionType
-from tests.conftest import make_image_bytes
+from tests.helpers.files import stored_files
+from tests.helpers.images import make_image_bytes
 
 URL = "/en/actions/submit/"
 CHANGELIST = "/admin/actions/action/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """The rate limit's counters live in the cache: start every test from zero."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def form_data(campaign, **overrides):
-    data = {
+def letter(**fields):
+    """The form as the participant of these tests fills it: a letter, no photo, the box
+    "I have no photo" ticked."""
+    return {
         "no_photo": "on",
-        "campaign": campaign.pk,
+        "photo": None,
         "action_type": ActionType.LETTER,
-        "location_precision": "city",
         "city": "Vilnius",
         "country": "LT",
+        "latitude": None,
+        "longitude": None,
         "hashtags": "#4august",
         "caption": "Thirty letters to political prisoners.",
+        "alt_text": None,
         "name": "",
         "email": "writer@example.org",
-        "consent": "on",
-        "website": "",
+        **fields,
     }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
-def stored_files(root):
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def test_the_form_offers_an_action_without_a_photo(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_form_offers_an_action_without_a_photo(participant, campaign):
+    html = participant.get(URL).content.decode()
 
     checkbox = re.search(r'<input type="checkbox" name="no_photo"[^>]*>', html)
     assert checkbox
@@ -65,8 +51,10 @@ def test_the_form_offers_an_action_without_a_photo(client, campaign):
 
 
 @pytest.mark.usefixtures("every_city_named")  # not about the K threshold: one action, one city
-def test_a_letter_without_a_photo_from_form_to_results(client, campaign, moderator, media_dirs):
-    response = client.post(URL, form_data(campaign))
+def test_a_letter_without_a_photo_from_form_to_results(
+    participant, visitor, moderator_client, campaign, media_dirs
+):
+    response = participant.send(campaign, **letter())
 
     assert response.status_code == 302
     assert response["Location"] == "/en/actions/submit/thanks/"
@@ -77,15 +65,12 @@ def test_a_letter_without_a_photo_from_form_to_results(client, campaign, moderat
     assert stored_files(media_dirs / "private") == []
 
     # Pending: nowhere public, counted nowhere.
-    visitor = Client()
     page = visitor.get("/en/campaigns/4august/")
     assert page.context["results"].total == 0
     assert visitor.get(action.get_absolute_url()).status_code == 404
 
     # The moderator approves it in the admin, as any other action.
-    moderators = Client()
-    moderators.force_login(moderator)
-    response = moderators.post(
+    response = moderator_client.post(
         CHANGELIST + "?status=pending",
         {"action": "approve_selected", "_selected_action": [action.pk], "index": 0},
         follow=True,
@@ -107,29 +92,29 @@ def test_a_letter_without_a_photo_from_form_to_results(client, campaign, moderat
     assert action.get_absolute_url() not in home.content.decode()
 
 
-def test_the_gallery_leaves_it_out(client, campaign, moderator):
-    client.post(URL, form_data(campaign))
+def test_the_gallery_leaves_it_out(participant, visitor, campaign, moderator):
+    participant.send(campaign, **letter())
     action = Action.objects.get()
     services.approve([action], moderator)
 
-    response = client.get(reverse("actions:gallery"))
+    response = visitor.get(reverse("actions:gallery"))
 
     assert response.status_code == 200
     assert action.get_absolute_url() not in response.content.decode()
 
 
-def test_without_a_photo_and_without_the_tick_the_photo_is_asked_for(client, campaign):
-    response = client.post(URL, form_data(campaign, no_photo=None))
+def test_without_a_photo_and_without_the_tick_the_photo_is_asked_for(participant, campaign):
+    response = participant.send(campaign, **letter(no_photo=None))
 
     assert response.status_code == 200
     assert "Choose a photo to send." in response.context["form"].errors["photo"]
     assert not Action.objects.exists()
 
 
-def test_a_photo_sent_with_the_tick_is_not_kept(client, campaign, media_dirs):
+def test_a_photo_sent_with_the_tick_is_not_kept(participant, campaign, media_dirs):
     photo = SimpleUploadedFile("photo.jpg", make_image_bytes(), "image/jpeg")
 
-    response = client.post(URL, form_data(campaign, photo=photo))
+    response = participant.send(campaign, **letter(photo=photo))
 
     assert response.status_code == 302
     action = Action.objects.get()
@@ -137,10 +122,10 @@ def test_a_photo_sent_with_the_tick_is_not_kept(client, campaign, media_dirs):
     assert stored_files(media_dirs / "private") == []
 
 
-def test_an_unreadable_file_does_not_matter_with_the_tick(client, campaign):
+def test_an_unreadable_file_does_not_matter_with_the_tick(participant, campaign):
     junk = SimpleUploadedFile("photo.jpg", b"not a picture", "image/jpeg")
 
-    response = client.post(URL, form_data(campaign, photo=junk))
+    response = participant.send(campaign, **letter(photo=junk))
 
     assert response.status_code == 302
     assert Action.objects.get().photo_status == Action.PhotoStatus.NONE

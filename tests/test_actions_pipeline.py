@@ -17,7 +17,9 @@ from actions import photos, services, tasks
 from actions.models import Action
 from actions.services import moderation
 from soliday import files
-from tests.actions_helpers import (
+from tests.helpers.actions import submit
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
     BLUE,
     RED,
     animated_bytes,
@@ -27,25 +29,10 @@ from tests.actions_helpers import (
     heic_bytes,
     jpeg_with_everything,
     mpo_bytes,
-    stored_files,
-    submit,
     two_colour,
 )
 
 RANDOM_NAME = re.compile(r"^actions/[0-9a-f]{32}\.(jpg|webp)$")
-
-
-@pytest.fixture
-def process(django_capture_on_commit_callbacks):
-    """Submit an action and run what runs after commit (the immediate task backend)."""
-
-    def run(campaign, data=None, **overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(campaign, data, **overrides)
-        action.refresh_from_db()
-        return action
-
-    return run
 
 
 def private_path(media_dirs, path):
@@ -154,7 +141,7 @@ def test_nothing_about_the_request_is_stored(campaign):
         ("PNG", lambda: encode(two_colour((640, 480)), "PNG")),
         ("PNG with alpha", lambda: encode(two_colour((640, 480)).convert("RGBA"), "PNG")),
         ("WEBP", lambda: encode(two_colour((640, 480)), "WEBP", exif=gps_exif().tobytes())),
-        ("HEIF", lambda: heic_bytes(two_colour((640, 480)))),
+        ("HEIF", lambda: heic_bytes(two_colour((640, 480)), exif=gps_exif().tobytes())),
         ("MPO", lambda: mpo_bytes((640, 480))),
         ("16-bit PNG", lambda: encode(Image.new("I;16", (640, 480), 30000), "PNG")),
         ("1-bit PNG", lambda: encode(Image.new("1", (640, 480), 1), "PNG")),
@@ -162,8 +149,8 @@ def test_nothing_about_the_request_is_stored(campaign):
         ("greyscale JPEG", lambda: encode(two_colour((640, 480)).convert("L"), "JPEG")),
     ],
 )
-def test_each_allowed_format_becomes_clean_renditions(campaign, media_dirs, process, fmt, data):
-    action = process(campaign, data())
+def test_each_allowed_format_becomes_clean_renditions(media_dirs, submitted, fmt, data):
+    action = submitted(photo=data())
 
     assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
     assert action.upload == ""
@@ -178,8 +165,8 @@ def test_each_allowed_format_becomes_clean_renditions(campaign, media_dirs, proc
     assert stored_files(media_dirs / "media") == []
 
 
-def test_renditions_have_their_sizes_on_the_row(campaign, media_dirs, process):
-    action = process(campaign, encode(two_colour((4000, 3000)), "JPEG"))
+def test_renditions_have_their_sizes_on_the_row(media_dirs, submitted):
+    action = submitted(photo=encode(two_colour((4000, 3000)), "JPEG"))
 
     assert (action.photo_width, action.photo_height) == (3000, 2250)
     sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
@@ -198,11 +185,11 @@ def test_decoder_scaling_is_used_for_big_jpegs():
     assert photos.clean(image).size == (3000, 2250)
 
 
-def test_orientation_is_applied_once(campaign, media_dirs, process):
+def test_orientation_is_applied_once(media_dirs, submitted):
     # Orientation 6: the camera was turned; the picture is shown turned 90° clockwise.
     data = encode(two_colour((400, 200)), "JPEG", exif=gps_exif(orientation=6).tobytes())
 
-    action = process(campaign, data)
+    action = submitted(photo=data)
 
     sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
     assert (action.photo_width, action.photo_height) == (200, 400)
@@ -213,9 +200,9 @@ def test_orientation_is_applied_once(campaign, media_dirs, process):
         assert close(master.getpixel((100, 350)), BLUE)
 
 
-def test_heic_rotation_is_not_applied_twice(campaign, media_dirs, process):
+def test_heic_rotation_is_not_applied_twice(media_dirs, submitted):
     """pillow-heif rotates on decoding and resets the EXIF orientation to 1."""
-    action = process(campaign, heic_bytes(two_colour((400, 200)), orientation=6))
+    action = submitted(photo=heic_bytes(two_colour((400, 200)), exif=gps_exif(6).tobytes()))
 
     assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
     assert (action.photo_width, action.photo_height) == (200, 400)
@@ -225,8 +212,8 @@ def test_heic_rotation_is_not_applied_twice(campaign, media_dirs, process):
 
 
 @pytest.mark.parametrize("fmt", ["GIF", "WEBP"])
-def test_animations_keep_their_first_frame(campaign, media_dirs, process, fmt):
-    action = process(campaign, animated_bytes(fmt))
+def test_animations_keep_their_first_frame(media_dirs, submitted, fmt):
+    action = submitted(photo=animated_bytes(fmt))
 
     assert action.photo_status == Action.PhotoStatus.READY
     for path in [action.photo, *(r["path"] for r in action.renditions)]:
@@ -235,8 +222,8 @@ def test_animations_keep_their_first_frame(campaign, media_dirs, process, fmt):
             assert close(image.convert("RGB").getpixel((10, 10)), RED)
 
 
-def test_processing_twice_changes_nothing(campaign, media_dirs, process):
-    action = process(campaign, jpeg_with_everything())
+def test_processing_twice_changes_nothing(media_dirs, submitted):
+    action = submitted(photo=jpeg_with_everything())
     before = stored_files(media_dirs / "private")
 
     assert services.process_photo(action.pk) is False
@@ -273,9 +260,7 @@ def test_a_photo_whose_action_was_deleted_is_not_processed(campaign, media_dirs,
     assert [p for p in stored_files(media_dirs / "private") if p.startswith("actions/")] == []
 
 
-def test_a_failing_task_is_retried_then_visible_and_never_lost(
-    campaign, media_dirs, process, monkeypatch
-):
+def test_a_failing_task_is_retried_then_visible_and_never_lost(media_dirs, submitted, monkeypatch):
     calls = []
 
     def broken_render(master, *args, **kwargs):
@@ -284,7 +269,7 @@ def test_a_failing_task_is_retried_then_visible_and_never_lost(
 
     monkeypatch.setattr(photos, "render", broken_render)
 
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
 
     assert len(calls) == services.MAX_PROCESSING_ATTEMPTS
     assert action.photo_status == Action.PhotoStatus.FAILED
@@ -296,10 +281,10 @@ def test_a_failing_task_is_retried_then_visible_and_never_lost(
 
 
 def test_retry_processing_makes_a_failed_photo_ready(
-    campaign, media_dirs, process, monkeypatch, django_capture_on_commit_callbacks
+    media_dirs, submitted, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(photos, "render", lambda master: (_ for _ in ()).throw(OSError("down")))
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
     assert action.photo_status == Action.PhotoStatus.FAILED
     monkeypatch.undo()
 
@@ -334,7 +319,7 @@ def test_a_retry_waits_when_the_backend_can_defer(campaign, settings, monkeypatc
 def test_an_unreadable_file_fails_at_once(campaign, media_dirs):
     # The service refuses such a file: here it is damaged in storage while it waits.
     action = submit(campaign, encode(two_colour((640, 480)), "JPEG"))
-    truncated = heic_bytes(two_colour((640, 480)))[:300]
+    truncated = heic_bytes(two_colour((640, 480)), exif=gps_exif().tobytes())[:300]
     private_path(media_dirs, action.upload).write_bytes(truncated)
 
     tasks.process_action_photo.call(action.pk)
@@ -368,9 +353,9 @@ def test_foreign_or_broken_files_are_unreadable(data):
 
 
 def test_approve_publishes_the_renditions_under_new_names(
-    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+    media_dirs, submitted, moderator, django_capture_on_commit_callbacks
 ):
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
     private_renditions = [r["path"] for r in action.renditions]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -418,9 +403,9 @@ def test_an_action_without_photo_can_be_approved(campaign, moderator, media_dirs
 
 
 def test_reject_keeps_nothing_public(
-    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+    media_dirs, submitted, moderator, django_capture_on_commit_callbacks
 ):
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
     with django_capture_on_commit_callbacks(execute=True):
         services.approve([action], moderator)
     assert stored_files(media_dirs / "media") != []
@@ -444,8 +429,8 @@ def test_reject_keeps_nothing_public(
     assert sorted(stored_files(media_dirs / "private")) == kept
 
 
-def test_a_rolled_back_approval_leaves_no_public_file(campaign, media_dirs, process, moderator):
-    action = process(campaign, jpeg_with_everything())
+def test_a_rolled_back_approval_leaves_no_public_file(media_dirs, submitted, moderator):
+    action = submitted(photo=jpeg_with_everything())
     private_before = stored_files(media_dirs / "private")
 
     with pytest.raises(RuntimeError), files.delete_files_on_error(), transaction.atomic():
@@ -459,9 +444,9 @@ def test_a_rolled_back_approval_leaves_no_public_file(campaign, media_dirs, proc
     assert stored_files(media_dirs / "private") == private_before
 
 
-def test_a_missing_file_fails_one_approval_not_the_batch(campaign, media_dirs, process, moderator):
-    broken = process(campaign, jpeg_with_everything())
-    fine = process(campaign, jpeg_with_everything())
+def test_a_missing_file_fails_one_approval_not_the_batch(media_dirs, submitted, moderator):
+    broken = submitted(photo=jpeg_with_everything())
+    fine = submitted(photo=jpeg_with_everything())
     private_path(media_dirs, broken.renditions[1]["path"]).unlink()
 
     outcome = services.approve(Action.objects.all(), moderator)
@@ -474,11 +459,11 @@ def test_a_missing_file_fails_one_approval_not_the_batch(campaign, media_dirs, p
 
 
 def test_a_public_file_already_missing_does_not_block_rejecting(
-    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+    media_dirs, submitted, moderator, django_capture_on_commit_callbacks
 ):
     # Rejecting deletes the photo rather than moving it back to private storage: nothing
     # is read, so a file lost meanwhile cannot keep a photo public.
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
     with django_capture_on_commit_callbacks(execute=True):
         services.approve([action], moderator)
     action.refresh_from_db()
@@ -502,9 +487,9 @@ def test_deciding_a_deleted_action_does_nothing(campaign, moderator):
 
 
 def test_delete_action_removes_its_files(
-    campaign, media_dirs, process, moderator, django_capture_on_commit_callbacks
+    media_dirs, submitted, moderator, django_capture_on_commit_callbacks
 ):
-    action = process(campaign, jpeg_with_everything())
+    action = submitted(photo=jpeg_with_everything())
     with django_capture_on_commit_callbacks(execute=True):
         services.approve([action], moderator)
     action.refresh_from_db()

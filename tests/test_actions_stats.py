@@ -1,12 +1,10 @@
 """Campaign results follow every decision: approve, unpublish, edit, delete, rebuild."""
 
-import pytest
-from django.urls import reverse
-
 from actions import geo, services, stats
 from actions.models import Action, MapCell, Tally
 from soliday import countries
-from tests.actions_helpers import submit
+from tests.helpers.actions import submit
+from tests.helpers.admin import change_form_data, change_url
 
 D = Tally.Dimension
 
@@ -25,24 +23,27 @@ def cells(campaign):
     }
 
 
-@pytest.fixture
-def approved(campaign, moderator):
-    def make(**overrides):
-        action = submit(campaign, None, **overrides)
-        services.approve([action], moderator)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
 def test_approving_counts_the_action_everywhere(campaign, approved, settings):
     # What is counted, not the K threshold (tests/test_k_threshold.py): every city shown.
     settings.ACTIONS_MIN_CITY_COUNT = 1
-    action = approved(city="Warsaw", country="PL", latitude=52.23, longitude=21.01)
-    approved(city="Warsaw", country="PL", latitude=52.24, longitude=21.02, hashtags=["4august"])
+    action = approved(photo=False, city="Warsaw", country="PL", latitude=52.23, longitude=21.01)
+    approved(
+        photo=False,
+        city="Warsaw",
+        country="PL",
+        latitude=52.24,
+        longitude=21.02,
+        hashtags=["4august"],
+    )
     # A town the gazetteer does not know: no point is stored.
-    approved(city="Testowo", country="PL", latitude=None, longitude=None, action_type="letter")
+    approved(
+        photo=False,
+        city="Testowo",
+        country="PL",
+        latitude=None,
+        longitude=None,
+        action_type="letter",
+    )
 
     counts = tallies(campaign)
     day = action.submitted_at.astimezone().date().isoformat()
@@ -73,9 +74,9 @@ def test_pending_and_rejected_actions_count_nowhere(campaign, moderator):
 
 
 def test_unpublishing_takes_back_exactly_what_was_counted(campaign, approved, moderator):
-    keep = approved(city="Riga", country="LV")
+    keep = approved(photo=False, city="Riga", country="LV")
     before = (tallies(campaign), cells(campaign))
-    action = approved(city="Warsaw", country="PL", hashtags=["bysoliday"])
+    action = approved(photo=False, city="Warsaw", country="PL", hashtags=["bysoliday"])
 
     services.reject([action], moderator, "Identifiable faces", reconsider=True)
 
@@ -86,9 +87,9 @@ def test_unpublishing_takes_back_exactly_what_was_counted(campaign, approved, mo
 
 
 def test_deleting_an_approved_action_takes_it_out(campaign, approved):
-    approved(city="Riga", country="LV")
+    approved(photo=False, city="Riga", country="LV")
     before = tallies(campaign)
-    action = approved(city="Oslo", country="NO")
+    action = approved(photo=False, city="Oslo", country="NO")
 
     services.delete_action(action)
 
@@ -96,22 +97,19 @@ def test_deleting_an_approved_action_takes_it_out(campaign, approved):
 
 
 def test_a_moderator_edit_of_a_public_action_moves_its_counts(campaign, approved, moderator_client):
-    action = approved(city="Vilnius", country="LT", hashtags=["4august"])
-    data = {
-        "campaign": campaign.pk,
-        "action_type": "rally",
-        "city": "Kaunas",
-        "country": "LT",
-        "latitude": 54.9,
-        "longitude": 23.9,
-        "hashtags": "bysoliday",
-        "caption": action.caption,
-        "alt_text": action.alt_text,
-        "display_name": "",
-        "_status_seen": action.status,
-    }
+    action = approved(photo=False, city="Vilnius", country="LT", hashtags=["4august"])
+    data = change_form_data(
+        action,
+        action_type="rally",
+        city="Kaunas",
+        country="LT",
+        latitude=54.9,
+        longitude=23.9,
+        hashtags="bysoliday",
+        display_name="",
+    )
 
-    response = moderator_client.post(reverse("admin:actions_action_change", args=[action.pk]), data)
+    response = moderator_client.post(change_url(action), data)
 
     assert response.status_code == 302
     counts = tallies(campaign)
@@ -125,9 +123,9 @@ def test_a_moderator_edit_of_a_public_action_moves_its_counts(campaign, approved
 
 
 def test_rebuild_gives_what_the_decisions_counted(campaign, approved, moderator):
-    approved(city="Warsaw", country="PL", latitude=52.2, longitude=21.0)
-    approved(city="Riga", country="LV", latitude=56.9, longitude=24.1, hashtags=["x"])
-    approved(city="Paris", country="FR", latitude=None, longitude=None)
+    approved(photo=False, city="Warsaw", country="PL", latitude=52.2, longitude=21.0)
+    approved(photo=False, city="Riga", country="LV", latitude=56.9, longitude=24.1, hashtags=["x"])
+    approved(photo=False, city="Paris", country="FR", latitude=None, longitude=None)
     services.reject([submit(campaign, None)], moderator, "no")
     expected = (tallies(campaign), cells(campaign))
     counted = dict(Action.objects.values_list("pk", "counted"))

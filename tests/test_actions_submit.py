@@ -8,139 +8,42 @@ import datetime
 import io
 import os
 import re
-from pathlib import Path
 
-import pillow_heif
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from actions import gazetteer
 from actions.hashtags import parse as parse_hashtags
-from actions.models import Action, ActionType, Campaign
+from actions.models import Action, Campaign
 from actions.uploads import read_gps, validate_upload
 from soliday import ratelimit
+from tests.helpers.actions import submit_form_data
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
+    animated_bytes,
+    encode,
+    gps_exif,
+    heic_bytes,
+    make_image_bytes,
+    mpo_bytes,
+    noise,
+    upload,
+)
+from tests.helpers.pages import assert_csp_clean, field_block
 
 URL = "/en/actions/submit/"
 THANKS = "/en/actions/submit/thanks/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """An empty cache for every test, cleared after conftest has switched to the test cache.
-
-    (conftest's clear_cache runs before fast_and_quiet replaces CACHES, so it clears the
-    cache the tests do not use; the rate-limit counters would leak from test to test.)
-    """
-    cache.clear()
-    yield
-    cache.clear()
-
-
-# Pictures made in code
-
-
-def encode(image, fmt, **kwargs):
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
-def noise(size=(640, 480)):
-    """Random pixels: they compress badly, so sizes and truncation are realistic."""
-    return Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-
-
-def plain(size=(640, 480), colour=(200, 30, 40)):
-    return Image.new("RGB", size, colour)
-
-
-def gps_exif(lat=(53.0, 54.0, 1.2), lat_ref="N", lon=(27.0, 33.0, 2.5), lon_ref="E"):
-    """EXIF GPS written through Pillow's Exif API: 53°54'1.2"N 27°33'2.5"E is in Minsk."""
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = lat_ref
-    gps[ExifTags.GPS.GPSLatitude] = lat
-    gps[ExifTags.GPS.GPSLongitudeRef] = lon_ref
-    gps[ExifTags.GPS.GPSLongitude] = lon
-    return exif
-
-
-MINSK_GPS = (53.900333, 27.550694)
-
-
-def jpeg(size=(640, 480), **kwargs):
-    return encode(plain(size), "JPEG", **kwargs)
-
-
-def heic(image=None, **kwargs):
-    pillow_heif.register_heif_opener()
-    return encode(image or plain(), "HEIF", quality=60, **kwargs)
-
-
-def mpo():
-    frames = [plain(), plain(colour=(0, 200, 0))]
-    return encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
-
-
-def animated_gif():
-    frames = [plain((200, 160)), plain((200, 160), (20, 40, 220))]
-    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-
-
-def upload(data, name="photo.jpg", content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type)
-
-
-# The participant
-
-
-def form_data(campaign, **overrides):
-    data = {
-        "photo": upload(jpeg()),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Hrodna",
-        "country": "BY",
-        "latitude": "",
-        "longitude": "",
-        "hashtags": "#4august #FreeBelarus",
-        "caption": "Lanterns by the Neman for the political prisoners.",
-        "alt_text": "Twelve people holding lanterns.",
-        "name": "Alesia",
-        "email": "alesia@example.org",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def send(client, campaign, **overrides):
-    return client.post(URL, form_data(campaign, **overrides))
-
-
-def stored_files(root):
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+MINSK_GPS = (53.900333, 27.550694)  # where gps_exif() says a photo was taken
 
 
 def assert_nothing_stored(media_dirs):
     assert Action.objects.count() == 0
     assert stored_files(media_dirs / "private") == []
     assert stored_files(media_dirs / "media") == []
-
-
-def field_block(html, name):
-    """The HTML of one field's wrapper: its label, help, errors and input."""
-    for block in re.findall(r'<div class="field[^"]*">.*?</div>', html, flags=re.S):
-        if f'name="{name}"' in block:
-            return block
-    raise AssertionError(f"no field {name} on the page")
 
 
 def assert_error_beside(response, name, message):
@@ -172,7 +75,7 @@ def assert_typed_values_kept(response):
 
 # Bad input: one case per row, each with the field that must show the message.
 
-TIFF = encode(plain(), "TIFF")
+TIFF = make_image_bytes("TIFF")
 PSD = b"8BPS\x00\x01" + os.urandom(4000)
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480"><rect/></svg>'
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
@@ -197,34 +100,34 @@ BAD_PHOTOS = {
 
 
 @pytest.mark.parametrize("case", BAD_PHOTOS, ids=list(BAD_PHOTOS))
-def test_a_bad_photo_is_refused_beside_the_field(client, campaign, media_dirs, case):
+def test_a_bad_photo_is_refused_beside_the_field(participant, campaign, media_dirs, case):
     make, message = BAD_PHOTOS[case]
-    response = send(client, campaign, photo=make())
+    response = participant.send(campaign, photo=make())
     assert_error_beside(response, "photo", message)
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_no_file_is_refused(client, campaign, media_dirs):
-    response = send(client, campaign, photo=None)
+def test_no_file_is_refused(participant, campaign, media_dirs):
+    response = participant.send(campaign, photo=None)
     assert_error_beside(response, "photo", "Choose a photo to send.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_a_picture_over_the_pixel_limit_is_refused(client, campaign, media_dirs, settings):
+def test_a_picture_over_the_pixel_limit_is_refused(participant, campaign, media_dirs, settings):
     settings.ACTIONS_PHOTO_MAX_PIXELS = 1_000_000
-    response = send(client, campaign, photo=upload(jpeg((1200, 1000))))
+    response = participant.send(campaign, photo=upload(make_image_bytes(size=(1200, 1000))))
     assert_error_beside(response, "photo", "The picture is too large: at most 1 megapixels.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
 
 
-def test_a_file_over_the_size_limit_is_refused(client, campaign, media_dirs, settings):
+def test_a_file_over_the_size_limit_is_refused(participant, campaign, media_dirs, settings):
     settings.ACTIONS_PHOTO_MAX_BYTES = 1024 * 1024
     data = encode(noise((1000, 800)), "PNG")
     assert len(data) > 2 * 1024 * 1024
-    response = send(client, campaign, photo=upload(data, "big.png", "image/png"))
+    response = participant.send(campaign, photo=upload(data, "big.png", "image/png"))
     assert_error_beside(response, "photo", "The file is too large: at most 1 MB.")
     assert_typed_values_kept(response)
     assert_nothing_stored(media_dirs)
@@ -282,9 +185,9 @@ BAD_FIELDS = {
 
 
 @pytest.mark.parametrize("case", BAD_FIELDS, ids=list(BAD_FIELDS))
-def test_bad_fields_are_refused_beside_the_field(client, campaign, media_dirs, case):
+def test_bad_fields_are_refused_beside_the_field(participant, campaign, media_dirs, case):
     overrides, name, message = BAD_FIELDS[case]
-    response = send(client, campaign, **overrides)
+    response = participant.send(campaign, **overrides)
     assert_error_beside(response, name, message)
     assert_nothing_stored(media_dirs)
     html = response.content.decode()
@@ -295,16 +198,16 @@ def test_bad_fields_are_refused_beside_the_field(client, campaign, media_dirs, c
         assert "Lanterns by the Neman for the political prisoners." in html
 
 
-def test_a_long_caption_comes_back_as_typed(client, campaign):
-    response = send(client, campaign, caption="x" * 100_000)
+def test_a_long_caption_comes_back_as_typed(participant, campaign):
+    response = participant.send(campaign, caption="x" * 100_000)
     assert "x" * 100_000 in response.content.decode()
 
 
-def test_a_closed_campaign_cannot_be_chosen(client, campaign, media_dirs):
+def test_a_closed_campaign_cannot_be_chosen(participant, campaign, media_dirs):
     closed = Campaign.objects.create(
         slug="old", name_en="Old", starts_on=datetime.date(2020, 8, 4), is_active=False
     )
-    response = client.post(URL, {**form_data(campaign), "campaign": closed.pk})
+    response = participant.post(URL, {**submit_form_data(campaign), "campaign": closed.pk})
     assert_error_beside(response, "campaign", "Choose a campaign from the list.")
     assert_nothing_stored(media_dirs)
 
@@ -313,19 +216,21 @@ def test_a_closed_campaign_cannot_be_chosen(client, campaign, media_dirs):
 
 
 GOOD_PHOTOS = {
-    "JPEG": lambda: upload(jpeg()),
-    "PNG": lambda: upload(encode(plain(), "PNG"), "photo.png", "image/png"),
-    "WebP": lambda: upload(encode(plain(), "WEBP"), "photo.webp", "image/webp"),
-    "HEIC": lambda: upload(heic(), "IMG_0001.HEIC", "image/heic"),
-    "MPO": lambda: upload(mpo()),
-    "animated GIF": lambda: upload(animated_gif(), "photo.gif", "image/gif"),
-    "JPEG named .png, sent as text": lambda: upload(jpeg(), "photo.png", "text/plain"),
+    "JPEG": lambda: upload(make_image_bytes()),
+    "PNG": lambda: upload(make_image_bytes("PNG"), "photo.png", "image/png"),
+    "WebP": lambda: upload(make_image_bytes("WEBP"), "photo.webp", "image/webp"),
+    "HEIC": lambda: upload(heic_bytes(quality=60), "IMG_0001.HEIC", "image/heic"),
+    "MPO": lambda: upload(mpo_bytes((640, 480), first=(200, 30, 40))),
+    "animated GIF": lambda: upload(
+        animated_bytes("GIF", first=(200, 30, 40)), "photo.gif", "image/gif"
+    ),
+    "JPEG named .png, sent as text": lambda: upload(make_image_bytes(), "photo.png", "text/plain"),
 }
 
 
 @pytest.mark.parametrize("case", GOOD_PHOTOS, ids=list(GOOD_PHOTOS))
-def test_a_good_photo_becomes_a_pending_action(client, campaign, media_dirs, case):
-    response = send(client, campaign, photo=GOOD_PHOTOS[case]())
+def test_a_good_photo_becomes_a_pending_action(participant, campaign, media_dirs, case):
+    response = participant.send(campaign, photo=GOOD_PHOTOS[case]())
     assert response.status_code == 302
     assert response["Location"] == THANKS
     action = Action.objects.get()
@@ -343,14 +248,14 @@ def test_a_good_photo_becomes_a_pending_action(client, campaign, media_dirs, cas
     assert stored_files(media_dirs / "media") == []
 
 
-def test_the_language_of_the_page_is_stored(client, campaign):
-    response = client.post("/be/actions/submit/", form_data(campaign))
+def test_the_language_of_the_page_is_stored(participant, campaign):
+    response = participant.send(campaign, language="be")
     assert response["Location"] == "/be/actions/submit/thanks/"
     assert Action.objects.get().language == "be"
 
 
-def test_anonymous_by_default(client, campaign):
-    send(client, campaign, name="", email="")
+def test_anonymous_by_default(participant, campaign):
+    participant.send(campaign, name="", email="")
     action = Action.objects.get()
     assert action.display_name == ""
     assert action.email == ""
@@ -377,11 +282,11 @@ def test_hashtags_are_parsed_the_way_people_type_them(typed, expected):
     assert parse_hashtags(typed) == expected
 
 
-def test_hashtags_are_one_tag_whatever_their_case(client, campaign):
-    send(client, campaign, hashtags="#4Августа, 4августа #FreeBelarus")
+def test_hashtags_are_one_tag_whatever_their_case(participant, campaign):
+    participant.send(campaign, hashtags="#4Августа, 4августа #FreeBelarus")
     first = Action.objects.get()
     assert sorted(first.hashtags.names()) == ["4августа", "freebelarus"]
-    send(client, campaign, hashtags="#4АВГУСТА")
+    participant.send(campaign, hashtags="#4АВГУСТА")
     second = Action.objects.latest("id")
     # taggit finds the existing tag: one tag for both actions.
     assert list(second.hashtags.values_list("pk", flat=True)) == list(
@@ -389,8 +294,8 @@ def test_hashtags_are_one_tag_whatever_their_case(client, campaign):
     )
 
 
-def test_empty_hashtags_take_the_campaigns(client, campaign):
-    send(client, campaign, hashtags="")
+def test_empty_hashtags_take_the_campaigns(participant, campaign):
+    participant.send(campaign, hashtags="")
     assert sorted(Action.objects.get().hashtags.names()) == sorted(
         ["4august", "4августа", "bysoliday"]
     )
@@ -401,12 +306,11 @@ def test_empty_hashtags_take_the_campaigns(client, campaign):
 
 
 def gps_photo():
-    return upload(jpeg(exif=gps_exif().tobytes()))
+    return upload(make_image_bytes(exif=gps_exif().tobytes()))
 
 
-def test_exif_gps_is_used_when_ticked(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_used_when_ticked(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -418,9 +322,8 @@ def test_exif_gps_is_used_when_ticked(client, campaign):
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
 
 
-def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -431,9 +334,8 @@ def test_exif_gps_is_ignored_when_not_ticked_the_pin_wins(client, campaign):
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
-def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, campaign):
-    send(
-        client,
+def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(participant, campaign):
+    participant.send(
         campaign,
         photo=gps_photo(),
         location_precision="exact",
@@ -446,9 +348,8 @@ def test_exif_gps_is_ignored_when_not_ticked_the_city_centre_follows(client, cam
     assert action.latitude == pytest.approx(54.69, abs=0.05)
 
 
-def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign):
-    send(
-        client,
+def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(participant, campaign):
+    participant.send(
         campaign,
         location_precision="exact",
         use_photo_location="on",
@@ -459,28 +360,29 @@ def test_ticked_without_gps_in_the_photo_falls_back_to_the_pin(client, campaign)
     assert (action.latitude, action.longitude) == (50.45, 30.52)
 
 
-def test_a_heic_photos_gps_is_read_when_ticked(client, campaign):
-    photo = upload(heic(exif=gps_exif().tobytes()), "IMG_0001.HEIC", "image/heic")
-    send(client, campaign, photo=photo, location_precision="exact", use_photo_location="on")
+def test_a_heic_photos_gps_is_read_when_ticked(participant, campaign):
+    data = heic_bytes(exif=gps_exif().tobytes(), quality=60)
+    photo = upload(data, "IMG_0001.HEIC", "image/heic")
+    participant.send(campaign, photo=photo, location_precision="exact", use_photo_location="on")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(MINSK_GPS)
 
 
-def test_the_city_centre_is_found_in_another_spelling(client, campaign):
-    send(client, campaign, city="Гродна", country="BY")
+def test_the_city_centre_is_found_in_another_spelling(participant, campaign):
+    participant.send(campaign, city="Гродна", country="BY")
     action = Action.objects.get()
     assert action.city == "Гродна"
     assert action.latitude == pytest.approx(53.68, abs=0.05)
 
 
-def test_a_city_in_the_wrong_country_gets_no_centre(client, campaign):
-    send(client, campaign, city="Hrodna", country="PL")
+def test_a_city_in_the_wrong_country_gets_no_centre(participant, campaign):
+    participant.send(campaign, city="Hrodna", country="PL")
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == (None, None)
 
 
-def test_a_place_not_in_the_gazetteer_is_accepted_with_its_country(client, campaign):
-    response = send(client, campaign, city="Zaslauje-under-the-hill", country="BY")
+def test_a_place_not_in_the_gazetteer_is_accepted_with_its_country(participant, campaign):
+    response = participant.send(campaign, city="Zaslauje-under-the-hill", country="BY")
     assert response.status_code == 302
     action = Action.objects.get()
     assert action.city == "Zaslauje-under-the-hill"
@@ -494,7 +396,7 @@ def read(data):
 
 def test_read_gps_understands_the_hemispheres():
     exif = gps_exif(lat=(33.0, 52.0, 0.0), lat_ref="S", lon=(151.0, 12.0, 0.0), lon_ref="W")
-    assert read(jpeg(exif=exif.tobytes())) == pytest.approx((-33.866667, -151.2))
+    assert read(make_image_bytes(exif=exif.tobytes())) == pytest.approx((-33.866667, -151.2))
 
 
 @pytest.mark.parametrize(
@@ -510,20 +412,19 @@ def test_read_gps_understands_the_hemispheres():
     ids=["minutes", "pole", "longitude", "reference", "null island", "zero denominator"],
 )
 def test_read_gps_ignores_nonsense(exif):
-    assert read(jpeg(exif=exif.tobytes())) is None
+    assert read(make_image_bytes(exif=exif.tobytes())) is None
 
 
 def test_read_gps_without_gps_is_none():
-    assert read(jpeg()) is None
-    assert read(encode(plain(), "PNG")) is None
+    assert read(make_image_bytes()) is None
+    assert read(make_image_bytes("PNG")) is None
 
 
 # Text that looks like markup stays text
 
 
-def test_markup_in_the_caption_and_city_is_shown_as_text(client, campaign):
-    response = send(
-        client,
+def test_markup_in_the_caption_and_city_is_shown_as_text(participant, campaign):
+    response = participant.send(
         campaign,
         city="<b>Minsk</b>",
         caption="<script>alert('caption')</script>",
@@ -539,15 +440,15 @@ def test_markup_in_the_caption_and_city_is_shown_as_text(client, campaign):
 # The honeypot
 
 
-def test_a_filled_honeypot_is_silently_dropped(client, campaign, media_dirs):
-    response = send(client, campaign, website="http://spam.example")
+def test_a_filled_honeypot_is_silently_dropped(participant, campaign, media_dirs):
+    response = participant.send(campaign, website="http://spam.example")
     assert response.status_code == 302
     assert response["Location"] == THANKS
     assert_nothing_stored(media_dirs)
 
 
-def test_the_honeypot_is_hidden_from_people(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_honeypot_is_hidden_from_people(participant, campaign):
+    html = participant.get(URL).content.decode()
     trap = re.search(r'<div class="hp" aria-hidden="true">.*?</div>', html, flags=re.S)
     assert trap
     assert 'tabindex="-1"' in trap.group()
@@ -559,25 +460,25 @@ def test_the_honeypot_is_hidden_from_people(client, campaign):
 
 
 def test_over_the_rate_limit_a_client_gets_429_and_retry_after(
-    client, campaign, settings, media_dirs
+    participant, campaign, settings, media_dirs
 ):
     settings.ACTIONS_RATE_LIMIT = 2
     settings.ACTIONS_RATE_WINDOW = 600
     for _ in range(2):
-        assert send(client, campaign, consent=None).status_code == 200
-    response = send(client, campaign)
+        assert participant.send(campaign, consent=None).status_code == 200
+    response = participant.send(campaign)
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 600
     assert "You have sent many forms in a short time" in response.content.decode()
     assert_nothing_stored(media_dirs)
     # Another client is not affected.
-    other = client.post(URL, form_data(campaign), REMOTE_ADDR="198.51.100.23")
+    other = participant.post(URL, submit_form_data(campaign), REMOTE_ADDR="198.51.100.23")
     assert other.status_code == 302
 
 
-def test_the_rate_limit_keeps_no_address(client, campaign, settings):
+def test_the_rate_limit_keeps_no_address(participant, campaign, settings):
     settings.ACTIONS_RATE_LIMIT = 5
-    client.post(URL, form_data(campaign, consent=None), REMOTE_ADDR="203.0.113.77")
+    participant.post(URL, submit_form_data(campaign, consent=None), REMOTE_ADDR="203.0.113.77")
     keys = list(cache._cache.keys())
     assert any("ratelimit" in key for key in keys)
     for key in keys:
@@ -624,18 +525,20 @@ def test_without_trusted_proxies_a_forwarded_header_is_ignored(rf, settings):
     assert ratelimit.client_address(request) == "203.0.113.7"
 
 
-def test_the_address_is_not_logged(client, campaign, caplog):
+def test_the_address_is_not_logged(participant, campaign, caplog):
     with caplog.at_level("DEBUG"):
-        client.post(URL, form_data(campaign), REMOTE_ADDR="203.0.113.77")
-        client.post(URL, form_data(campaign, website="spam"), REMOTE_ADDR="203.0.113.77")
+        participant.post(URL, submit_form_data(campaign), REMOTE_ADDR="203.0.113.77")
+        participant.post(
+            URL, submit_form_data(campaign, website="spam"), REMOTE_ADDR="203.0.113.77"
+        )
     assert "203.0.113.77" not in caplog.text
 
 
 # The page itself
 
 
-def test_the_form_offers_the_only_active_campaign_preselected(client, campaign):
-    response = client.get(URL)
+def test_the_form_offers_the_only_active_campaign_preselected(participant, campaign):
+    response = participant.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert re.search(rf'<option value="{campaign.pk}"[^>]*selected', html)
@@ -650,38 +553,34 @@ def test_the_form_offers_the_only_active_campaign_preselected(client, campaign):
     assert form["action_type"].value() == "picket"
 
 
-def test_with_two_campaigns_the_participant_chooses(client, campaign):
-    Campaign.objects.create(slug="letters", name_en="Letter marathon", starts_on="2026-12-10")
-    html = client.get(URL).content.decode()
+def test_with_two_campaigns_the_participant_chooses(participant, campaign, other_campaign):
+    html = participant.get(URL).content.decode()
     assert '<option value="" selected>' in html
     assert "Letter marathon" in html
 
 
-def test_without_an_active_campaign_there_is_no_form(client, db):
-    response = client.get(URL)
+def test_without_an_active_campaign_there_is_no_form(participant, db):
+    response = participant.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
     assert "No campaign is open" in html
     assert 'name="photo"' not in html
 
 
-def test_the_page_is_translated_with_country_names(client, campaign):
-    html = client.get("/be/actions/submit/").content.decode()
+def test_the_page_is_translated_with_country_names(participant, campaign):
+    html = participant.get("/be/actions/submit/").content.decode()
     assert '<option value="BY">Беларусь</option>' in html
     assert 'lang="be"' in html
 
 
-def test_the_page_has_no_inline_script_style_or_handler(client, campaign):
-    html = client.get(URL).content.decode()
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert "<style" not in html
-    assert " style=" not in html
-    assert not re.search(r"\son[a-z]+=", html)
+def test_the_page_has_no_inline_script_style_or_handler(participant, campaign):
+    html = participant.get(URL).content.decode()
+    assert_csp_clean(html)
     assert re.search(r'<script src="/static/js/submit.js" defer>', html)
 
 
-def test_every_field_has_a_label(client, campaign):
-    html = client.get(URL).content.decode()
+def test_every_field_has_a_label(participant, campaign):
+    html = participant.get(URL).content.decode()
     for name in [
         "photo",
         "campaign",
@@ -729,13 +628,15 @@ def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
     assert "other" not in uploaded
 
 
-def test_an_email_longer_than_its_column_is_refused_beside_the_field(client, campaign, media_dirs):
+def test_an_email_longer_than_its_column_is_refused_beside_the_field(
+    participant, campaign, media_dirs
+):
     # Valid for the email validator (at most 320 characters), too long for the column
     # (254): PostgreSQL would refuse the row with a server error.
     email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"
     assert len(email) > 254
 
-    response = send(client, campaign, email=email)
+    response = participant.send(campaign, email=email)
 
     assert_error_beside(response, "email", "Ensure this value has at most 254 characters")
     assert_nothing_stored(media_dirs)

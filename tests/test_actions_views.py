@@ -1,47 +1,21 @@
 """Public pages around the form: thanks, the city suggestions, and an approved action's page."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from actions import services
 from actions.models import Action
-from tests.actions_helpers import encode, submit, two_colour
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
 
 
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (200, 30, 40)).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), "image/jpeg")
-
-
-def submitted(campaign, **overrides):
-    """A pending action, made the way the form makes it, with its photo processed."""
-    action = submit(campaign, encode(two_colour((640, 480)), "JPEG"), **overrides)
-    services.process_photo(action.pk)
-    action.refresh_from_db()
-    return action
-
-
 # Thanks
 
 
-def test_the_thanks_page_explains_moderation_and_links_to_no_photo(client, campaign, media_dirs):
-    form = {
-        "photo": jpeg(),
-        "campaign": campaign.pk,
-        "action_type": "picket",
-        "city": "Hrodna",
-        "country": "BY",
-        "location_precision": "city",
-        "consent": "on",
-    }
-    response = client.post("/en/actions/submit/", form, follow=True)
+def test_the_thanks_page_explains_moderation_and_links_to_no_photo(
+    participant, campaign, media_dirs
+):
+    response = participant.send(campaign, follow=True)
     assert response.redirect_chain == [("/en/actions/submit/thanks/", 302)]
     html = response.content.decode()
     assert "A moderator looks at it" in html
@@ -67,8 +41,8 @@ def cities(client, q, language="en"):
     return response.json()["results"]
 
 
-def test_cities_by_prefix_with_country_and_centre(client, db):
-    results = cities(client, "War")
+def test_cities_by_prefix_with_country_and_centre(visitor, db):
+    results = cities(visitor, "War")
     assert results[0]["name"] == "Warsaw"
     assert results[0]["country"] == "PL"
     assert results[0]["country_name"] == "Poland"
@@ -77,26 +51,26 @@ def test_cities_by_prefix_with_country_and_centre(client, db):
     assert len(results) <= 10
 
 
-def test_cities_ignore_case_and_accents(client, db):
-    assert cities(client, "warsz")[0]["name"] == "Warsaw"
-    assert cities(client, "KRAKOW")[0]["name"] == "Kraków"
+def test_cities_ignore_case_and_accents(visitor, db):
+    assert cities(visitor, "warsz")[0]["name"] == "Warsaw"
+    assert cities(visitor, "KRAKOW")[0]["name"] == "Kraków"
 
 
-def test_cities_in_cyrillic(client, db):
-    results = cities(client, "Мінс", language="be")
+def test_cities_in_cyrillic(visitor, db):
+    results = cities(visitor, "Мінс", language="be")
     assert results[0]["name"] == "Мінск"
     assert results[0]["country"] == "BY"
     assert results[0]["country_name"] == "Беларусь"
-    assert cities(client, "гродн")[0]["name"] == "Гродна"
+    assert cities(visitor, "гродн")[0]["name"] == "Гродна"
 
 
 @pytest.mark.parametrize("q", ["", "W", " ", "x" * 500, "'; DROP TABLE", "%00", "\u0000\u0001"])
-def test_cities_answer_odd_queries_with_an_empty_list(client, db, q):
-    assert cities(client, q) == []
+def test_cities_answer_odd_queries_with_an_empty_list(visitor, db, q):
+    assert cities(visitor, q) == []
 
 
-def test_cities_without_q(client, db):
-    response = client.get("/en/actions/cities/")
+def test_cities_without_q(visitor, db):
+    response = visitor.get("/en/actions/cities/")
     assert response.status_code == 200
     assert response.json() == {"results": []}
 
@@ -104,9 +78,8 @@ def test_cities_without_q(client, db):
 # The action's page
 
 
-def test_an_approved_action_has_a_public_page(client, campaign, moderator):
+def test_an_approved_action_has_a_public_page(visitor, submitted, moderator):
     action = submitted(
-        campaign,
         caption="<script>alert('x')</script> for the prisoners",
         city="<i>Vilnius</i>",
         alt_text='People "with" <lanterns>',
@@ -114,7 +87,7 @@ def test_an_approved_action_has_a_public_page(client, campaign, moderator):
     )
     services.approve([action], moderator)
     action.refresh_from_db()
-    response = client.get(f"/en/actions/{action.pk}/")
+    response = visitor.get(f"/en/actions/{action.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     display = action.rendition("display")
@@ -129,36 +102,35 @@ def test_an_approved_action_has_a_public_page(client, campaign, moderator):
     assert "Sent by Alesia" in html
 
 
-def test_the_page_is_in_the_visitors_language(client, campaign, moderator):
-    action = submitted(campaign)
+def test_the_page_is_in_the_visitors_language(visitor, submitted, moderator):
+    action = submitted()
     services.approve([action], moderator)
-    html = client.get(f"/be/actions/{action.pk}/").content.decode()
+    html = visitor.get(f"/be/actions/{action.pk}/").content.decode()
     assert "Літва" in html
     assert "Дзень салідарнасці з Беларуссю" in html
 
 
-def test_a_pending_action_has_no_page(client, campaign):
-    action = submitted(campaign)
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+def test_a_pending_action_has_no_page(visitor, submitted):
+    action = submitted()
+    assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_a_rejected_action_has_no_page(client, campaign, moderator):
-    action = submitted(campaign)
+def test_a_rejected_action_has_no_page(visitor, submitted, moderator):
+    action = submitted()
     services.reject([action], moderator, "Not an action.")
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+    assert visitor.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_an_unknown_action_has_no_page(client, db):
-    assert client.get("/en/actions/999999/").status_code == 404
+def test_an_unknown_action_has_no_page(visitor, db):
+    assert visitor.get("/en/actions/999999/").status_code == 404
 
 
-def test_a_moderator_gets_the_same_404_for_a_pending_action(client, campaign, moderator):
-    action = submitted(campaign)
-    client.force_login(moderator)
-    assert client.get(f"/en/actions/{action.pk}/").status_code == 404
+def test_a_moderator_gets_the_same_404_for_a_pending_action(moderator_client, submitted):
+    action = submitted()
+    assert moderator_client.get(f"/en/actions/{action.pk}/").status_code == 404
 
 
-def test_the_navigation_leads_to_the_form(client, db):
-    html = client.get("/en/news/").content.decode()
+def test_the_navigation_leads_to_the_form(visitor, db):
+    html = visitor.get("/en/news/").content.decode()
     assert 'href="/en/actions/submit/"' in html
     assert "Send your action" in html

@@ -12,14 +12,13 @@ from xml.etree import ElementTree
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 
 from actions import services
 from actions.models import Action, Campaign, CampaignIdea, CampaignMaterial
 from actions.results import TOP_COUNTRIES
-from tests.actions_helpers import submit
-from tests.conftest import make_image_bytes
-from tests.factories import make_article
+from tests.helpers.actions import submit
+from tests.helpers.images import make_image_bytes
+from tests.helpers.news import make_article
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
@@ -29,16 +28,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 CHANGELIST = "/admin/actions/action/"
 
 
-def approve(campaign, moderator, *, photo=False, featured=False, **overrides):
-    """An action as a participant sends it, approved by a moderator."""
-    action = submit(campaign, make_image_bytes() if photo else None, **overrides)
-    if photo:
-        services.process_photo(action.pk)  # what the background task does
-    services.approve([action], moderator)
-    if featured:
-        Action.objects.filter(pk=action.pk).update(featured=True)
-    action.refresh_from_db()
-    return action
+def feature(action):
+    """What a moderator's "featured" tick does: the photo is shown on the campaign page."""
+    Action.objects.filter(pk=action.pk).update(featured=True)
 
 
 def section(html, heading_id):
@@ -76,15 +68,13 @@ def bar_values(svg):
 
 
 @pytest.fixture
-def results(campaign, moderator):
+def results(campaign, approved, moderator):
     """Five approved actions in three countries, one pending and one rejected."""
-    approve(campaign, moderator, city="Warsaw", country="PL", hashtags=["4august"], photo=True)
-    approve(campaign, moderator, city="Warsaw", country="PL", action_type="letter", hashtags=[])
-    approve(campaign, moderator, city="Kraków", country="PL", action_type="letter", hashtags=[])
-    approve(campaign, moderator, city="Vilnius", country="LT", hashtags=["4августа", "4august"])
-    approve(
-        campaign, moderator, city="Berlin", country="DE", photo=True, featured=True, hashtags=[]
-    )
+    approved(city="Warsaw", country="PL", hashtags=["4august"])
+    approved(photo=False, city="Warsaw", country="PL", action_type="letter", hashtags=[])
+    approved(photo=False, city="Kraków", country="PL", action_type="letter", hashtags=[])
+    approved(photo=False, city="Vilnius", country="LT", hashtags=["4августа", "4august"])
+    feature(approved(city="Berlin", country="DE", hashtags=[]))
     submit(campaign, None, city="Paris", country="FR")  # pending
     rejected = submit(campaign, None, city="Rome", country="IT")
     services.reject([rejected], moderator, "Not an action.")
@@ -94,15 +84,15 @@ def results(campaign, moderator):
 # The page, section by section
 
 
-def test_unknown_campaign_is_404(client, db):
-    assert client.get("/en/campaigns/nothing-here/").status_code == 404
+def test_unknown_campaign_is_404(visitor, db):
+    assert visitor.get("/en/campaigns/nothing-here/").status_code == 404
 
 
-def test_header_shows_name_description_dates_hashtags_and_counters(client, results):
+def test_header_shows_name_description_dates_hashtags_and_counters(visitor, results):
     Campaign.objects.filter(pk=results.pk).update(
         description_en="Stand with the prisoners.", ends_on=datetime.date(2026, 8, 10)
     )
-    response = client.get(URL)
+    response = visitor.get(URL)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -118,8 +108,8 @@ def test_header_shows_name_description_dates_hashtags_and_counters(client, resul
     assert 'href="/en/actions/submit/?campaign=4august"' in html
 
 
-def test_by_country_and_city_tables_match_their_charts(client, results):
-    html = client.get(URL).content.decode()
+def test_by_country_and_city_tables_match_their_charts(visitor, results):
+    html = visitor.get(URL).content.decode()
 
     countries = section(html, "by-country")
     assert table_rows(countries) == [("Poland", 3), ("Germany", 1), ("Lithuania", 1)]
@@ -136,8 +126,8 @@ def test_by_country_and_city_tables_match_their_charts(client, results):
     assert bar_values(svg_of(cities)) == table_rows(cities)
 
 
-def test_by_type_and_per_day(client, results):
-    html = client.get(URL).content.decode()
+def test_by_type_and_per_day(visitor, results):
+    html = visitor.get(URL).content.decode()
 
     types = section(html, "by-type")
     assert table_rows(types) == [("Picket", 3), ("Letter", 2)]
@@ -150,8 +140,8 @@ def test_by_type_and_per_day(client, results):
     assert len(list(chart.iter(f"{SVG}rect"))) == 1
 
 
-def test_charts_are_accessible_images(client, results):
-    html = client.get(URL).content.decode()
+def test_charts_are_accessible_images(visitor, results):
+    html = visitor.get(URL).content.decode()
 
     names = []
     for heading_id in ("by-country", "by-city", "by-type", "by-day"):
@@ -173,25 +163,23 @@ def test_charts_are_accessible_images(client, results):
     assert "style=" not in html
 
 
-def test_labels_in_charts_are_escaped(client, campaign, moderator):
-    approve(campaign, moderator, city="<script>alert(1)</script>", country="PL")
+def test_labels_in_charts_are_escaped(visitor, approved):
+    approved(photo=False, city="<script>alert(1)</script>", country="PL")
 
-    html = client.get(URL).content.decode()
+    html = visitor.get(URL).content.decode()
 
     assert "<script>alert(1)" not in html
     svg_of(section(html, "by-city"))  # still well-formed XML
 
 
-def test_top_countries_and_the_rest(client, campaign, moderator):
+def test_top_countries_and_the_rest(visitor, approved):
     codes = ["PL", "LT", "DE", "FR", "IT", "ES", "CZ", "SK", "AT", "NL", "BE", "SE"]
     for number, code in enumerate(codes):
         for _ in range(len(codes) - number):
             # Polish actions are the most numerous, Swedish ones the fewest.
-            approve(
-                campaign, moderator, city="Capital", country=code, latitude=None, longitude=None
-            )
+            approved(photo=False, city="Capital", country=code, latitude=None, longitude=None)
 
-    html = client.get(URL).content.decode()
+    html = visitor.get(URL).content.decode()
 
     countries = section(html, "by-country")
     assert len(table_rows(countries)) == TOP_COUNTRIES
@@ -200,8 +188,8 @@ def test_top_countries_and_the_rest(client, campaign, moderator):
     assert "Other cities: 2; actions there: 3." in section(html, "by-city")
 
 
-def test_top_hashtags_link_to_their_pages(client, results):
-    html = client.get(URL).content.decode()
+def test_top_hashtags_link_to_their_pages(visitor, results):
+    html = visitor.get(URL).content.decode()
 
     hashtags = section(html, "top-hashtags")
     assert re.findall(r"(#[\w]+)(?:</a>)? <span class=\"meta\">(\d+)</span>", hashtags) == [
@@ -210,10 +198,10 @@ def test_top_hashtags_link_to_their_pages(client, results):
     ]
 
 
-def test_featured_photos_only(client, results, campaign, moderator):
+def test_featured_photos_only(visitor, results, campaign, moderator):
     not_featured = Action.objects.filter(city="Warsaw", photo_status="ready").get()
 
-    response = client.get(URL)
+    response = visitor.get(URL)
 
     featured = response.context["featured"]
     assert [action.city for action in featured] == ["Berlin"]
@@ -222,35 +210,35 @@ def test_featured_photos_only(client, results, campaign, moderator):
     assert not_featured.get_absolute_url() not in html
 
 
-def test_no_featured_section_without_featured_photos(client, campaign):
-    html = client.get(URL).content.decode()
+def test_no_featured_section_without_featured_photos(visitor, campaign):
+    html = visitor.get(URL).content.decode()
 
     assert 'aria-labelledby="featured"' not in html
     assert "No approved actions yet." in html
 
 
-def test_page_in_another_language(client, results):
-    html = client.get("/be/campaigns/4august/").content.decode()
+def test_page_in_another_language(visitor, results):
+    html = visitor.get("/be/campaigns/4august/").content.decode()
 
     assert "<h1>Дзень салідарнасці з Беларуссю</h1>" in html
     assert ("Польшча", 3) in table_rows(section(html, "by-country"))
 
 
-def test_missing_translation_falls_back_to_english(client, campaign):
+def test_missing_translation_falls_back_to_english(visitor, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(
         name_ru="", description_en="In English.", description_ru=""
     )
 
-    html = client.get("/ru/campaigns/4august/").content.decode()
+    html = visitor.get("/ru/campaigns/4august/").content.decode()
 
     assert "<h1>Day of Solidarity with Belarus</h1>" in html
     assert "In English." in html
 
 
-def test_an_inactive_campaign_shows_results_without_a_submit_link(client, results):
+def test_an_inactive_campaign_shows_results_without_a_submit_link(visitor, results):
     Campaign.objects.filter(pk=results.pk).update(is_active=False)
 
-    html = client.get(URL).content.decode()
+    html = visitor.get(URL).content.decode()
 
     assert "/en/actions/submit/?campaign=" not in html
     assert re.findall(r"<dt>approved actions</dt><dd>(\d+)</dd>", html) == ["5"]
@@ -270,9 +258,8 @@ def counters(client):
 
 
 def test_approving_and_rejecting_in_the_admin_changes_the_counts(
-    client, moderator_client, results, campaign
+    visitor, moderator_client, results, campaign
 ):
-    visitor = Client()
     before = counters(visitor)
     action = submit(campaign, None, city="Gdańsk", country="PL")
 
@@ -299,7 +286,7 @@ def test_approving_and_rejecting_in_the_admin_changes_the_counts(
 # Ways to take part and materials
 
 
-def test_ideas_of_the_current_language_rendered_from_markdown(client, campaign):
+def test_ideas_of_the_current_language_rendered_from_markdown(visitor, campaign):
     CampaignIdea.objects.create(
         campaign=campaign,
         language="en",
@@ -310,17 +297,17 @@ def test_ideas_of_the_current_language_rendered_from_markdown(client, campaign):
     CampaignIdea.objects.create(campaign=campaign, language="en", title="Hold a picket", order=1)
     CampaignIdea.objects.create(campaign=campaign, language="be", title="Пікет", order=1)
 
-    html = section(client.get(URL).content.decode(), "take-part")
+    html = section(visitor.get(URL).content.decode(), "take-part")
 
     assert re.findall(r"<h3>(.*?)</h3>", html)[:2] == ["Hold a picket", "Write to the ministry"]
     assert "<strong>Ministry of the Interior</strong>" in html
     assert "<blockquote>" in html
     assert "<script>" not in html
     assert "Пікет" not in html
-    be = client.get("/be/campaigns/4august/").content.decode()
+    be = visitor.get("/be/campaigns/4august/").content.decode()
     assert "Пікет" in be and "Hold a picket" not in be
     # No Russian ideas: the English ones are shown.
-    assert "Hold a picket" in client.get("/ru/campaigns/4august/").content.decode()
+    assert "Hold a picket" in visitor.get("/ru/campaigns/4august/").content.decode()
 
 
 def add_material(campaign, name="poster.png", data=None, **fields):
@@ -337,7 +324,7 @@ def add_material(campaign, name="poster.png", data=None, **fields):
     return materials.save_material(material)
 
 
-def test_materials_show_format_and_size_with_language_fallback(client, campaign, media_dirs):
+def test_materials_show_format_and_size_with_language_fallback(visitor, campaign, media_dirs):
     pdf = b"%PDF-1.4\n" + b"0" * 2048
     material = add_material(
         campaign, "letter.pdf", pdf, title="Letter template", kind="letter_template"
@@ -346,30 +333,29 @@ def test_materials_show_format_and_size_with_language_fallback(client, campaign,
 
     assert (material.file_format, material.file_size) == ("PDF", len(pdf))
     assert re.fullmatch(r"campaigns/[0-9a-f]{32}\.pdf", material.file.name)
-    html = section(client.get(URL).content.decode(), "materials")
+    html = section(visitor.get(URL).content.decode(), "materials")
     assert f'href="/media/{material.file.name}"' in html
     assert "Letter template" in html
     assert "Letter template · PDF, 2.0\xa0KB" in html
     assert "Плакат" not in html
-    assert "Плакат" in client.get("/be/campaigns/4august/").content.decode()
-    assert "Letter template" in client.get("/ru/campaigns/4august/").content.decode()
+    assert "Плакат" in visitor.get("/be/campaigns/4august/").content.decode()
+    assert "Letter template" in visitor.get("/ru/campaigns/4august/").content.decode()
 
 
 # Query counts
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_campaign_page_query_count(client, campaign, moderator, django_assert_num_queries, count):
+def test_campaign_page_query_count(visitor, campaign, approved, django_assert_num_queries, count):
     for number in range(count):
-        approve(
-            campaign,
-            moderator,
+        action = approved(
             city=f"City {number}",
             country=["PL", "LT", "DE", "FR"][number % 4],
             hashtags=[f"tag{number}", "4august"],
             photo=number < 10,
-            featured=number < 10,
         )
+        if number < 10:
+            feature(action)
     CampaignIdea.objects.create(campaign=campaign, title="Hold a picket")
 
     # 1. the campaign, 2. its hashtags (prefetch), 3. total, countries and types,
@@ -377,20 +363,20 @@ def test_campaign_page_query_count(client, campaign, moderator, django_assert_nu
     # 8. the Tag rows of those hashtags (for their links), 9. ideas, 10. materials,
     # 11. featured photos, 12. their hashtags (prefetch).
     with django_assert_num_queries(12):
-        response = client.get(URL)
+        response = visitor.get(URL)
     assert response.context["results"].total == count
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_home_query_count(client, campaign, moderator, django_assert_num_queries, count):
+def test_home_query_count(visitor, approved, django_assert_num_queries, count):
     for number in range(count):
-        approve(campaign, moderator, city=f"City {number}", photo=True)
+        approved(city=f"City {number}")
         make_article(title=f"News {number}", tags=["4august"])
 
     # 1. the active campaign, 2. its counters (one aggregate over its tallies),
     # 3. the latest photos, 4. their hashtags, 5. the latest articles, 6. their tags.
     with django_assert_num_queries(6):
-        response = client.get("/en/")
+        response = visitor.get("/en/")
     assert response.context["counters"]["total"] == count
     assert len(response.context["photos"]) == min(count, 6)
 
@@ -398,7 +384,7 @@ def test_home_query_count(client, campaign, moderator, django_assert_num_queries
 # The home page
 
 
-def test_home_leads_with_the_most_recent_active_campaign(client, results, moderator):
+def test_home_leads_with_the_most_recent_active_campaign(visitor, results, moderator):
     Campaign.objects.create(
         slug="older", name_en="An older campaign", starts_on=datetime.date(2025, 8, 4)
     )
@@ -409,7 +395,7 @@ def test_home_leads_with_the_most_recent_active_campaign(client, results, modera
         is_active=False,
     )
 
-    response = client.get("/en/")
+    response = visitor.get("/en/")
 
     html = response.content.decode()
     assert response.context["campaign"] == results
@@ -424,37 +410,34 @@ def test_home_leads_with_the_most_recent_active_campaign(client, results, modera
     assert "Latest news" in html
 
 
-def test_home_without_an_active_campaign(client, db):
-    response = client.get("/en/")
+def test_home_without_an_active_campaign(visitor, db):
+    response = visitor.get("/en/")
 
     assert response.context["campaign"] is None
     assert '<h1 id="hero-title">' in response.content.decode()
 
 
-def test_home_counts_numbers_with_the_languages_separator(client, campaign):
+def test_home_counts_numbers_with_the_languages_separator(visitor, campaign):
     from actions.models import Tally
 
     Tally.objects.create(campaign=campaign, dimension="total", key="", count=104731)
 
-    assert "<dd>104,731</dd>" in client.get("/en/").content.decode()
-    assert "<dd>104\xa0731</dd>" in client.get("/be/").content.decode()
+    assert "<dd>104,731</dd>" in visitor.get("/en/").content.decode()
+    assert "<dd>104\xa0731</dd>" in visitor.get("/be/").content.decode()
 
 
 # The submission form, reached from a campaign page
 
 
-def test_submit_link_preselects_the_campaign(client, campaign):
-    other = Campaign.objects.create(
-        slug="letters", name_en="Letter marathon", starts_on=datetime.date(2026, 12, 10)
-    )
-    other.hashtags.add("letters")
+def test_submit_link_preselects_the_campaign(visitor, campaign, other_campaign):
+    other_campaign.hashtags.add("letters")
 
-    html = client.get("/en/actions/submit/?campaign=letters").content.decode()
-    assert re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+    html = visitor.get("/en/actions/submit/?campaign=letters").content.decode()
+    assert re.search(rf'<option value="{other_campaign.pk}"[^>]*selected', html)
     assert 'placeholder="#letters"' in html
 
-    html = client.get("/en/actions/submit/?campaign=unknown").content.decode()
-    assert not re.search(rf'<option value="{other.pk}"[^>]*selected', html)
+    html = visitor.get("/en/actions/submit/?campaign=unknown").content.decode()
+    assert not re.search(rf'<option value="{other_campaign.pk}"[^>]*selected', html)
 
 
 def test_moderators_manage_ideas_and_materials(db):

@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from actions import hashtags, services
 from actions.models import Action, Takedown
-from tests.actions_helpers import encode, two_colour, upload
-
-SUBMIT = "/en/actions/submit/"
+from tests.helpers.admin import change_form_data, change_url
 
 
 @pytest.mark.parametrize(
@@ -40,43 +38,19 @@ def test_the_admin_field_and_the_form_check_the_same_way():
 
 
 def test_a_hashtag_typed_three_ways_is_taken_down_by_a_fourth(
-    client, moderator_client, moderator, campaign, django_capture_on_commit_callbacks
-):
+    participant, visitor, moderator_client, moderator, campaign, submitted,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     # A participant types it in the form: full-width digit, capitals, a trailing dash.
-    photo = upload(encode(two_colour((640, 480)), "JPEG"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            SUBMIT,
-            {
-                "photo": photo,
-                "campaign": campaign.pk,
-                "action_type": "picket",
-                "location_precision": "city",
-                "city": "Vilnius",
-                "country": "LT",
-                "hashtags": "#４AUGUST-",
-                "consent": "on",
-            },
-        )
+        response = participant.send(campaign, city="Vilnius", country="LT", hashtags="#４AUGUST-")
     assert response.status_code == 302, response.context["form"].errors
     from_form = Action.objects.get()
     # Another one, whose hashtag a moderator corrects in the admin: a leading dash.
-    with django_capture_on_commit_callbacks(execute=True):
-        from_admin = services.submit_action(
-            campaign=campaign, action_type="picket", city="Vilnius", country="LT",
-            latitude=None, longitude=None, hashtags=["other"], caption="", alt_text="",
-            display_name="", email="", consent=True, language="en",
-            upload=upload(encode(two_colour((640, 480)), "JPEG")),
-        )  # fmt: skip
-    change = reverse("admin:actions_action_change", args=[from_admin.pk])
+    from_admin = submitted(city="Vilnius", country="LT", hashtags=["other"])
     response = moderator_client.post(
-        change,
-        {
-            "campaign": campaign.pk, "action_type": "picket", "city": "Vilnius",
-            "country": "LT", "latitude": "", "longitude": "", "hashtags": "-4August",
-            "caption": "", "alt_text": "", "display_name": "", "_status_seen": "pending",
-        },
-    )  # fmt: skip
+        change_url(from_admin), change_form_data(from_admin, hashtags="-4August")
+    )
     assert response.status_code == 302
     for action in (from_form, from_admin):
         assert [tag.name for tag in action.hashtags.all()] == ["4august"]
@@ -84,7 +58,7 @@ def test_a_hashtag_typed_three_ways_is_taken_down_by_a_fourth(
         services.approve([from_form, from_admin], moderator)
 
     # A visitor filters by it, typed a third way: both are found.
-    gallery = client.get(reverse("actions:gallery"), {"tag": "＃４august"})
+    gallery = visitor.get(reverse("actions:gallery"), {"tag": "＃４august"})
     assert {action.pk for action in gallery.context["page"]} == {from_form.pk, from_admin.pk}
 
     # A moderator takes it down, typed a fourth way: both are hidden.

@@ -10,41 +10,33 @@ import io
 import math
 import random
 import re
-from pathlib import Path
 
 import pillow_heif
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
 from actions import gazetteer, services, uploads
 from actions.location import Place, coarsen, km_cell_centre
 from actions.models import Action, ActionType, LocationPrecision
-from tests.actions_helpers import (
+from tests.helpers.actions import submit as submit_action
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
     XMP,
     encode,
     gps_exif,
+    heic_bytes,
     jpeg_with_everything,
     mpo_bytes,
+    photo_with_metadata,
     two_colour,
 )
-from tests.actions_helpers import submit as submit_action
-from tests.factories import photo_with_metadata
 
 URL = "/en/actions/submit/"
-# Where tests.factories.photo_with_metadata says it was taken: 53°54'N 27°33'E, in Minsk.
+# Where tests.helpers.images.photo_with_metadata says it was taken: 53°54'N 27°33'E, in Minsk.
 PHOTO_GPS = (53.9, 27.55)
 # A pin somewhere else in Minsk.
 PIN = (53.917412, 27.589513)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(fast_and_quiet):
-    """The rate limit counts in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def centre(city, country):
@@ -258,40 +250,28 @@ def test_the_service_refuses_an_unknown_precision(campaign, media_dirs):
 # The form, as a participant sends it
 
 
-def form_data(campaign, **overrides):
-    data = {
-        "photo": photo_with_metadata(),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Minsk",
-        "country": "BY",
-        "latitude": "",
-        "longitude": "",
-        "hashtags": "",
-        "caption": "Lanterns on Independence Avenue.",
-        "alt_text": "",
-        "name": "",
-        "email": "",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+# The participant of these tests sends a phone's photo with its GPS (PHOTO_GPS) from Minsk,
+# and gives no name, address or hashtag.
+FROM_MINSK = {
+    "city": "Minsk",
+    "hashtags": "",
+    "caption": "Lanterns on Independence Avenue.",
+    "alt_text": "",
+    "name": "",
+    "email": "",
+}
 
 
-def send(client, campaign, **overrides):
-    return client.post(URL, form_data(campaign, **overrides))
-
-
-def stored_files(root):
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def send(participant, campaign, **fields):
+    if "photo" not in fields:
+        fields["photo"] = photo_with_metadata()
+    return participant.send(campaign, **{**FROM_MINSK, **fields})
 
 
 def assert_no_location_anywhere(media_dirs):
     """No stored file carries the photo's GPS, camera or any EXIF tag but the orientation."""
-    for path in stored_files(media_dirs):
+    for name in stored_files(media_dirs):
+        path = media_dirs / name
         data = path.read_bytes()
         assert b"PhoneMaker" not in data, path
         with Image.open(path) as image:
@@ -313,12 +293,12 @@ def assert_no_location_anywhere(media_dirs):
     ],
 )
 def test_the_photos_gps_is_kept_only_as_precisely_as_chosen(
-    client, campaign, media_dirs, precision, expected
+    participant, campaign, media_dirs, precision, expected
 ):
     # The participant ticks "use the location stored in my photo" and places a pin too:
     # with city, country or none neither is read.
     response = send(
-        client,
+        participant,
         campaign,
         location_precision=precision,
         use_photo_location="on",
@@ -337,8 +317,10 @@ def test_the_photos_gps_is_kept_only_as_precisely_as_chosen(
     assert_no_location_anywhere(media_dirs)
 
 
-def test_the_pin_is_coarsened_to_a_km_cell(client, campaign):
-    send(client, campaign, location_precision="km", latitude=str(PIN[0]), longitude=str(PIN[1]))
+def test_the_pin_is_coarsened_to_a_km_cell(participant, campaign):
+    send(
+        participant, campaign, location_precision="km", latitude=str(PIN[0]), longitude=str(PIN[1])
+    )
     action = Action.objects.get()
     assert (action.latitude, action.longitude) == pytest.approx(km_cell_centre(*PIN), abs=1e-5)
     assert distance_km((action.latitude, action.longitude), PIN) < 0.8
@@ -379,9 +361,9 @@ def test_the_pin_is_coarsened_to_a_km_cell(client, campaign):
     ],
 )
 def test_bad_place_input_is_refused_beside_the_field(
-    client, campaign, media_dirs, overrides, field, message
+    participant, campaign, media_dirs, overrides, field, message
 ):
-    response = send(client, campaign, caption="Typed before the mistake.", **overrides)
+    response = send(participant, campaign, caption="Typed before the mistake.", **overrides)
 
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -395,8 +377,8 @@ def test_bad_place_input_is_refused_beside_the_field(
     assert stored_files(media_dirs) == []
 
 
-def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(client, campaign):
-    response = send(client, campaign, location_precision="km", consent=None)
+def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(participant, campaign):
+    response = send(participant, campaign, location_precision="km", consent=None)
     html = response.content.decode()
     assert re.search(r'<input type="radio" name="location_precision" value="km"[^>]* checked', html)
     assert not re.search(r'value="city"[^>]* checked', html)
@@ -430,8 +412,8 @@ def test_the_chosen_precision_stays_chosen_when_the_form_comes_back(client, camp
         "none: a city",
     ],
 )
-def test_what_the_choice_leaves_out_is_ignored(client, campaign, overrides, expected):
-    response = send(client, campaign, **overrides)
+def test_what_the_choice_leaves_out_is_ignored(participant, campaign, overrides, expected):
+    response = send(participant, campaign, **overrides)
 
     assert response.status_code == 302, response.context["form"].errors
     action = Action.objects.get()
@@ -443,8 +425,8 @@ def test_what_the_choice_leaves_out_is_ignored(client, campaign, overrides, expe
 # The page
 
 
-def test_the_precision_is_a_radio_group_with_city_preselected(client, campaign):
-    html = client.get(URL).content.decode()
+def test_the_precision_is_a_radio_group_with_city_preselected(participant, campaign):
+    html = participant.get(URL).content.decode()
 
     group = re.search(
         r'<fieldset class="precision" id="id_location_precision".*?</fieldset>', html, re.S
@@ -463,10 +445,10 @@ def test_the_precision_is_a_radio_group_with_city_preselected(client, campaign):
     assert "Your exact point is never stored." in group
 
 
-def test_the_place_fields_do_not_block_sending_without_javascript(client, campaign):
+def test_the_place_fields_do_not_block_sending_without_javascript(participant, campaign):
     # "Country only" or "none" must be sendable with the city (and the country) left
     # empty, so the browser may not insist on them.
-    html = client.get(URL).content.decode()
+    html = participant.get(URL).content.decode()
     city = re.search(r'<input type="text" name="city"[^>]*>', html).group()
     country = re.search(r'<select name="country"[^>]*>', html).group()
     assert "required" not in city
@@ -477,8 +459,8 @@ def test_the_place_fields_do_not_block_sending_without_javascript(client, campai
     assert re.search(r'id="point-fields" data-precisions="exact km"', html)
 
 
-def test_the_page_is_translated(client, campaign):
-    html = client.get("/be/actions/submit/").content.decode()
+def test_the_page_is_translated(participant, campaign):
+    html = participant.get("/be/actions/submit/").content.decode()
     assert 'name="location_precision"' in html
     assert 'lang="be"' in html
 
@@ -507,17 +489,17 @@ def decoded(data):
         return image.copy()
 
 
-def test_the_waiting_upload_carries_no_gps(client, campaign, media_dirs, task_not_run):
+def test_the_waiting_upload_carries_no_gps(participant, campaign, media_dirs, task_not_run):
     original = photo_with_metadata()
     raw = original.read()
     original.seek(0)
 
-    response = send(client, campaign, photo=original, location_precision="exact")
+    response = send(participant, campaign, photo=original, location_precision="exact")
 
     assert response.status_code == 302
     path = incoming(media_dirs)
     stored = path.read_bytes()
-    assert stored_files(media_dirs) == [path]
+    assert stored_files(media_dirs) == [str(path.relative_to(media_dirs))]
     assert_no_location_anywhere(media_dirs)
     with Image.open(path) as image:
         assert image.format == "JPEG"
@@ -570,16 +552,11 @@ def test_an_mpo_keeps_its_first_frame_only(campaign, media_dirs, task_not_run):
         assert image.tobytes() == first.tobytes()
 
 
-def heic(image, **kwargs):
-    pillow_heif.register_heif_opener()
-    return encode(image, "HEIF", quality=80, **kwargs)
-
-
 OTHER_FORMATS = {
     "PNG": lambda: encode(two_colour((400, 200)), "PNG", exif=gps_exif(6).tobytes()),
     "WebP": lambda: encode(two_colour((400, 200)), "WEBP", exif=gps_exif(6).tobytes()),
     "GIF": lambda: encode(two_colour((400, 200)).convert("P"), "GIF", comment=b"PhoneMaker"),
-    "HEIC": lambda: heic(two_colour((400, 200)), exif=gps_exif(6).tobytes()),
+    "HEIC": lambda: heic_bytes(two_colour((400, 200)), quality=80, exif=gps_exif(6).tobytes()),
 }
 
 
@@ -607,15 +584,16 @@ def test_other_formats_are_stored_re_encoded_without_metadata(
             assert red[0] > 150 > red[2] and blue[2] > 150 > blue[0], (red, blue)
 
 
-def test_a_heic_that_does_not_decode_is_refused_beside_the_field(client, campaign, media_dirs):
-    data = heic(Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3)))
+def test_a_heic_that_does_not_decode_is_refused_beside_the_field(participant, campaign, media_dirs):
+    noise = Image.frombytes("RGB", (640, 480), random.Random(1).randbytes(640 * 480 * 3))
+    data = heic_bytes(noise, quality=80)
     broken = data[: len(data) * 2 // 3]
     # Its header is whole: only decoding finds the damage.
     pillow_heif.register_heif_opener()
     assert Image.open(io.BytesIO(broken)).size == (640, 480)
 
     response = send(
-        client, campaign, photo=SimpleUploadedFile("IMG_0001.HEIC", broken, "image/heic")
+        participant, campaign, photo=SimpleUploadedFile("IMG_0001.HEIC", broken, "image/heic")
     )
 
     assert response.status_code == 200
@@ -660,17 +638,17 @@ def test_without_metadata_leaves_a_clean_photo_alone():
 
 
 def test_after_processing_no_file_has_any_metadata(
-    client, campaign, media_dirs, django_capture_on_commit_callbacks
+    participant, campaign, media_dirs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        send(client, campaign, location_precision="km", use_photo_location="on")
+        send(participant, campaign, location_precision="km", use_photo_location="on")
 
     action = Action.objects.get()
     assert action.photo_status == Action.PhotoStatus.READY
     assert action.upload == ""
     files = stored_files(media_dirs)
-    assert files and not any("incoming" in str(path) for path in files)
-    for path in files:
+    assert files and not any("incoming" in name for name in files)
+    for path in (media_dirs / name for name in files):
         with Image.open(path) as image:
             assert not image.getexif(), path
             assert "icc_profile" not in image.info, path

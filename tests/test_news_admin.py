@@ -4,7 +4,6 @@ import io
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -16,8 +15,15 @@ from django.utils import timezone
 from PIL import Image
 
 from news.models import Article
-from tests.conftest import make_image_bytes, make_upload
-from tests.factories import make_article, make_draft, make_scheduled, photo_with_metadata
+from tests.helpers.files import stored_files
+from tests.helpers.images import (
+    make_image_bytes,
+    make_upload,
+    mpo_bytes,
+    photo_with_metadata,
+    upload,
+)
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 ADD_URL = "/admin/news/article/add/"
 LIST_URL = "/admin/news/article/"
@@ -72,11 +78,6 @@ def change_data(article, **overrides):
         published_at_1=published.strftime("%H:%M:%S") if published else "",
         **overrides,
     )
-
-
-def stored_files():
-    root = Path(default_storage.location)
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def all_paths(article):
@@ -364,7 +365,7 @@ def test_lead_image_is_stored_clean_with_its_renditions(editor_client):
     for path in paths:
         assert re.fullmatch(r"news/[0-9a-f]{32}\.jpg", path), path
     assert len(set(paths)) == 5
-    assert stored_files() == sorted(paths)
+    assert stored_files(default_storage.location) == sorted(paths)
     for path in paths:
         with default_storage.open(path) as f, Image.open(f) as image:
             assert image.format == "JPEG"
@@ -379,7 +380,7 @@ def test_lead_image_is_stored_clean_with_its_renditions(editor_client):
         assert b"Exif" not in data
 
 
-def test_article_page_offers_the_renditions_in_srcset(client, editor_client):
+def test_article_page_offers_the_renditions_in_srcset(editor_client, visitor):
     editor_client.post(
         ADD_URL,
         {
@@ -389,9 +390,8 @@ def test_article_page_offers_the_renditions_in_srcset(client, editor_client):
         },
     )
     article = Article.objects.get()
-    client.logout()
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
 
     for name, width in [("w480", 480), ("w960", 960), ("w1600", 1600)]:
         assert f"{default_storage.url(article.rendition(name)['path'])} {width}w" in html
@@ -408,10 +408,7 @@ def test_a_small_image_is_not_enlarged(editor_client):
 
 def mpo_upload():
     """A multi-picture JPEG, as some cameras write them."""
-    frames = [Image.new("RGB", (700, 500), color) for color in ("red", "blue")]
-    buffer = io.BytesIO()
-    frames[0].save(buffer, "MPO", save_all=True, append_images=frames[1:])
-    return SimpleUploadedFile("stereo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return upload(mpo_bytes((700, 500), first="red", second="blue"), "stereo.jpg")
 
 
 @pytest.mark.parametrize(
@@ -454,7 +451,7 @@ def test_a_broken_image_is_a_field_error_and_stores_nothing(editor_client, uploa
     assert response.status_code == 200
     assert response.context["adminform"].form.errors.keys() == {"lead_image"}
     assert not Article.objects.exists()
-    assert stored_files() == []
+    assert stored_files(default_storage.location) == []
 
 
 def test_an_invalid_form_stores_no_image(editor_client):
@@ -466,7 +463,7 @@ def test_an_invalid_form_stores_no_image(editor_client):
 
     assert response.status_code == 200
     assert Article.objects.count() == 1
-    assert stored_files() == []
+    assert stored_files(default_storage.location) == []
 
 
 def test_replacing_the_image_deletes_the_old_files_after_commit(
@@ -490,7 +487,7 @@ def test_replacing_the_image_deletes_the_old_files_after_commit(
     article.refresh_from_db()
     new_paths = all_paths(article)
     assert set(new_paths).isdisjoint(old_paths)
-    assert stored_files() == sorted(new_paths)
+    assert stored_files(default_storage.location) == sorted(new_paths)
 
 
 def test_replacing_the_image_with_on_commit_executed(
@@ -507,7 +504,7 @@ def test_replacing_the_image_with_on_commit_executed(
 
     article.refresh_from_db()
     assert not any(default_storage.exists(path) for path in old_paths)
-    assert stored_files() == sorted(all_paths(article))
+    assert stored_files(default_storage.location) == sorted(all_paths(article))
     assert article.rendition("w1600") is not None
 
 
@@ -523,7 +520,7 @@ def test_editing_the_text_keeps_the_image(editor_client, django_capture_on_commi
     article.refresh_from_db()
     assert article.title == "New"
     assert all_paths(article) == paths
-    assert stored_files() == sorted(paths)
+    assert stored_files(default_storage.location) == sorted(paths)
 
 
 def test_clearing_the_image_deletes_its_files(editor_client, django_capture_on_commit_callbacks):
@@ -536,7 +533,7 @@ def test_clearing_the_image_deletes_its_files(editor_client, django_capture_on_c
     article.refresh_from_db()
     assert not article.lead_image
     assert article.lead_image_renditions == []
-    assert stored_files() == []
+    assert stored_files(default_storage.location) == []
 
 
 def test_deleting_an_article_deletes_its_files(editor_client, django_capture_on_commit_callbacks):
@@ -548,7 +545,7 @@ def test_deleting_an_article_deletes_its_files(editor_client, django_capture_on_
 
     assert response.status_code == 302
     assert not Article.objects.exists()
-    assert stored_files() == []
+    assert stored_files(default_storage.location) == []
 
 
 def test_change_page_previews_the_image(editor_client):

@@ -1,6 +1,5 @@
 """Atom and RSS feeds: well-formed XML holding exactly the public articles of one language."""
 
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -8,18 +7,14 @@ import pytest
 from django.utils import timezone
 
 from news.feeds import FEED_SIZE
-from tests.conftest import make_upload
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.images import make_upload
+from tests.helpers.news import make_article, make_draft, make_scheduled
+from tests.helpers.pages import parse_xml
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def parse_xml(content):
-    # Our own server's output, parsed to prove it is well-formed XML: not untrusted data.
-    return ET.fromstring(content)  # noqa: S314
 
 
 def atom_entries(response):
@@ -59,46 +54,46 @@ def mixed_articles():
     return {"en": [newer, older], "be": [be]}
 
 
-def test_atom_feed_holds_exactly_the_public_articles_of_its_language(client, mixed_articles):
-    assert atom_entries(client.get("/en/news/feed/atom/")) == expected(*mixed_articles["en"])
-    assert atom_entries(client.get("/be/news/feed/atom/")) == expected(*mixed_articles["be"])
-    assert atom_entries(client.get("/ru/news/feed/atom/")) == []
+def test_atom_feed_holds_exactly_the_public_articles_of_its_language(visitor, mixed_articles):
+    assert atom_entries(visitor.get("/en/news/feed/atom/")) == expected(*mixed_articles["en"])
+    assert atom_entries(visitor.get("/be/news/feed/atom/")) == expected(*mixed_articles["be"])
+    assert atom_entries(visitor.get("/ru/news/feed/atom/")) == []
 
 
-def test_rss_feed_holds_exactly_the_public_articles_of_its_language(client, mixed_articles):
-    assert rss_items(client.get("/en/news/feed/rss/")) == expected(*mixed_articles["en"])
-    assert rss_items(client.get("/be/news/feed/rss/")) == expected(*mixed_articles["be"])
-    assert rss_items(client.get("/ru/news/feed/rss/")) == []
+def test_rss_feed_holds_exactly_the_public_articles_of_its_language(visitor, mixed_articles):
+    assert rss_items(visitor.get("/en/news/feed/rss/")) == expected(*mixed_articles["en"])
+    assert rss_items(visitor.get("/be/news/feed/rss/")) == expected(*mixed_articles["be"])
+    assert rss_items(visitor.get("/ru/news/feed/rss/")) == []
 
 
-def test_tag_feeds_hold_the_public_articles_with_the_tag(client, mixed_articles):
+def test_tag_feeds_hold_the_public_articles_with_the_tag(visitor, mixed_articles):
     newer, _older = mixed_articles["en"]
     [be] = mixed_articles["be"]
 
-    assert atom_entries(client.get("/en/news/tag/4august/feed/atom/")) == expected(newer)
-    assert rss_items(client.get("/en/news/tag/4august/feed/rss/")) == expected(newer)
-    assert rss_items(client.get("/be/news/tag/4august/feed/rss/")) == expected(be)
+    assert atom_entries(visitor.get("/en/news/tag/4august/feed/atom/")) == expected(newer)
+    assert rss_items(visitor.get("/en/news/tag/4august/feed/rss/")) == expected(newer)
+    assert rss_items(visitor.get("/be/news/tag/4august/feed/rss/")) == expected(be)
     cyrillic = quote("/be/news/tag/4жніўня/feed/atom/")
-    assert atom_entries(client.get(cyrillic)) == expected(be)
-    assert atom_entries(client.get("/en/news/tag/4жніўня/feed/atom/")) == []
+    assert atom_entries(visitor.get(cyrillic)) == expected(be)
+    assert atom_entries(visitor.get("/en/news/tag/4жніўня/feed/atom/")) == []
 
 
 @pytest.mark.parametrize(
     "path",
     ["/en/news/tag/no-such-tag/feed/atom/", "/be/news/tag/няма/feed/rss/"],
 )
-def test_feed_of_an_unknown_tag_is_404(client, db, path):
-    assert client.get(path).status_code == 404
+def test_feed_of_an_unknown_tag_is_404(visitor, db, path):
+    assert visitor.get(path).status_code == 404
 
 
-def test_feed_holds_the_latest_articles_only(client):
+def test_feed_holds_the_latest_articles_only(visitor):
     articles = [
         make_article(published_at=timezone.now() - timedelta(days=n)) for n in range(FEED_SIZE + 2)
     ]
-    assert atom_entries(client.get("/en/news/feed/atom/")) == expected(*articles[:FEED_SIZE])
+    assert atom_entries(visitor.get("/en/news/feed/atom/")) == expected(*articles[:FEED_SIZE])
 
 
-def test_atom_feed_describes_itself_and_its_entries(client):
+def test_atom_feed_describes_itself_and_its_entries(visitor):
     article = make_article(
         title="Letters",
         lead="Write to a prisoner.",
@@ -107,9 +102,9 @@ def test_atom_feed_describes_itself_and_its_entries(client):
         published_at=timezone.now() - timedelta(days=1),
     )
 
-    root = parse_xml(client.get("/be/news/feed/atom/").content)
+    root = parse_xml(visitor.get("/be/news/feed/atom/").content)
     assert root.get(XML_LANG) == "be"
-    root = parse_xml(client.get("/en/news/feed/atom/").content)
+    root = parse_xml(visitor.get("/en/news/feed/atom/").content)
     assert root.get(XML_LANG) == "en"
     assert root.find(f"{ATOM}link[@rel='alternate']").get("href") == "http://testserver/en/news/"
     [entry] = root.iter(f"{ATOM}entry")
@@ -120,27 +115,27 @@ def test_atom_feed_describes_itself_and_its_entries(client):
     assert published == article.published_at
 
 
-def test_an_article_without_lead_gives_its_sanitised_body(client):
+def test_an_article_without_lead_gives_its_sanitised_body(visitor):
     make_article(lead="", body="Safe *text*<script>alert(1)</script>")
 
-    root = parse_xml(client.get("/en/news/feed/rss/").content)
+    root = parse_xml(visitor.get("/en/news/feed/rss/").content)
 
     description = root.findtext("channel/item/description")
     assert "<em>text</em>" in description
     assert "script" not in description
 
 
-def test_pages_link_their_feeds_in_the_head(client):
+def test_pages_link_their_feeds_in_the_head(visitor):
     make_article(tags=["letters"], slug="one")
     atom = '<link rel="alternate" type="application/atom+xml"'
     rss = '<link rel="alternate" type="application/rss+xml"'
 
     for path in ["/en/", "/en/news/", "/en/news/one/", "/en/news/search/?q=x"]:
-        head = client.get(path).content.decode().split("</head>")[0]
+        head = visitor.get(path).content.decode().split("</head>")[0]
         assert f'{atom} title="News (Atom)" href="/en/news/feed/atom/">' in head, path
         assert f'{rss} title="News (RSS)" href="/en/news/feed/rss/">' in head, path
 
-    head = client.get("/en/news/tag/letters/").content.decode().split("</head>")[0]
+    head = visitor.get("/en/news/tag/letters/").content.decode().split("</head>")[0]
     assert 'href="/en/news/feed/atom/"' in head
     tag_atom = 'title="News tagged #letters (Atom)" href="/en/news/tag/letters/feed/atom/">'
     tag_rss = 'title="News tagged #letters (RSS)" href="/en/news/tag/letters/feed/rss/">'
@@ -149,7 +144,7 @@ def test_pages_link_their_feeds_in_the_head(client):
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_feed_query_counts(client, django_assert_num_queries, count):
+def test_feed_query_counts(visitor, django_assert_num_queries, count):
     image = make_upload(size=(500, 300))
     for number in range(count):
         image.seek(0)
@@ -157,9 +152,9 @@ def test_feed_query_counts(client, django_assert_num_queries, count):
 
     # 1. the latest articles, 2. their tags (prefetch).
     with django_assert_num_queries(2):
-        assert len(atom_entries(client.get("/en/news/feed/atom/"))) == count
+        assert len(atom_entries(visitor.get("/en/news/feed/atom/"))) == count
     with django_assert_num_queries(2):
-        assert len(rss_items(client.get("/en/news/feed/rss/"))) == count
+        assert len(rss_items(visitor.get("/en/news/feed/rss/"))) == count
     # 1. the tag, 2. the latest articles with it, 3. their tags.
     with django_assert_num_queries(3):
-        assert len(atom_entries(client.get("/en/news/tag/4august/feed/atom/"))) == count
+        assert len(atom_entries(visitor.get("/en/news/tag/4august/feed/atom/"))) == count

@@ -123,10 +123,10 @@ def test_imports_a_good_file(tmp_path):
     assert err == ""
 
 
-def test_imported_article_is_public(client, tmp_path):
+def test_imported_article_is_public(visitor, tmp_path):
     run(write(tmp_path, "lanterns.txt"))
     article = Article.objects.get()
-    response = client.get(article.get_absolute_url())
+    response = visitor.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "In Vilnius a hundred people gathered by the river." in response.content.decode()
 
@@ -235,7 +235,7 @@ def test_reimport_keeps_a_slug_taken_by_no_one_else(tmp_path):
     assert list(Article.objects.values_list("slug", flat=True)) == ["lanterns-lit-in-forty-cities"]
 
 
-def test_legacy_text_is_text_not_markup(client, tmp_path):
+def test_legacy_text_is_text_not_markup(visitor, tmp_path):
     write(
         tmp_path,
         "tricky.txt",
@@ -248,7 +248,7 @@ def test_legacy_text_is_text_not_markup(client, tmp_path):
 
     article = Article.objects.get()
     assert "&lt;script&gt;" in article.body_html
-    assert "<script" not in client.get(article.get_absolute_url()).content.decode()
+    assert "<script" not in visitor.get(article.get_absolute_url()).content.decode()
 
 
 def test_a_one_paragraph_article_keeps_its_text_as_the_body(tmp_path):

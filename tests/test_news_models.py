@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -139,10 +139,10 @@ HOSTILE_HTML = """\
     ("body_format", "body"),
     [(Article.BodyFormat.MARKDOWN, HOSTILE_MARKDOWN), (Article.BodyFormat.HTML, HOSTILE_HTML)],
 )
-def test_no_script_reaches_the_article_page(client, body_format, body):
+def test_no_script_reaches_the_article_page(visitor, body_format, body):
     article = make_article(body=body, body_format=body_format)
 
-    response = client.get(article.get_absolute_url())
+    response = visitor.get(article.get_absolute_url())
 
     assert response.status_code == 200
     rendered = article_body(response).lower()

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 
 from news.views import MAX_QUERY_LENGTH, PAGE_SIZE
 from soliday.views import HOME_ARTICLES as HOME_SIZE
-from tests.conftest import make_upload
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.images import make_upload
+from tests.helpers.news import make_article, make_draft, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +32,13 @@ def make_articles(count, **kwargs):
 # Home
 
 
-def test_home_shows_the_latest_news_of_its_language(client):
+def test_home_shows_the_latest_news_of_its_language(visitor):
     english = make_articles(HOME_SIZE + 1)
     make_article(language="be", title="Навіна")
     make_draft(title="Draft")
     make_scheduled(title="Scheduled")
 
-    response = client.get("/en/")
+    response = visitor.get("/en/")
 
     assert titles(response, "articles") == [a.title for a in english[:HOME_SIZE]]
     html = response.content.decode()
@@ -46,18 +46,18 @@ def test_home_shows_the_latest_news_of_its_language(client):
     assert english[HOME_SIZE].title not in html
 
 
-def test_home_of_each_language_shows_only_that_language(client):
+def test_home_of_each_language_shows_only_that_language(visitor):
     make_article(title="In English")
     make_article(language="be", title="Па-беларуску")
     make_article(language="ru", title="По-русски")
 
-    assert titles(client.get("/en/"), "articles") == ["In English"]
-    assert titles(client.get("/be/"), "articles") == ["Па-беларуску"]
-    assert titles(client.get("/ru/"), "articles") == ["По-русски"]
+    assert titles(visitor.get("/en/"), "articles") == ["In English"]
+    assert titles(visitor.get("/be/"), "articles") == ["Па-беларуску"]
+    assert titles(visitor.get("/ru/"), "articles") == ["По-русски"]
 
 
-def test_home_without_news(client, db):
-    response = client.get("/ru/")
+def test_home_without_news(visitor, db):
+    response = visitor.get("/ru/")
     assert response.status_code == 200
     assert response.context["articles"].count() == 0
 
@@ -65,11 +65,11 @@ def test_home_without_news(client, db):
 # News list
 
 
-def test_list_is_paginated_newest_first(client):
+def test_list_is_paginated_newest_first(visitor):
     articles = make_articles(PAGE_SIZE + 2)
 
-    first = client.get("/en/news/")
-    second = client.get("/en/news/", {"page": 2})
+    first = visitor.get("/en/news/")
+    second = visitor.get("/en/news/", {"page": 2})
 
     assert titles(first) == [a.title for a in articles[:PAGE_SIZE]]
     assert titles(second) == [a.title for a in articles[PAGE_SIZE:]]
@@ -77,13 +77,13 @@ def test_list_is_paginated_newest_first(client):
     assert 'rel="prev" href="?page=1"' in second.content.decode()
 
 
-def test_list_shows_neither_drafts_nor_scheduled_nor_other_languages(client):
+def test_list_shows_neither_drafts_nor_scheduled_nor_other_languages(visitor):
     public = make_article(title="Public")
     make_draft(title="Draft")
     make_scheduled(title="Scheduled")
     make_article(language="ru", title="Русская")
 
-    response = client.get("/en/news/")
+    response = visitor.get("/en/news/")
 
     assert titles(response) == [public.title]
     html = response.content.decode()
@@ -105,22 +105,22 @@ def test_list_shows_neither_drafts_nor_scheduled_nor_other_languages(client):
         ("1\x00", 1),
     ],
 )
-def test_list_survives_any_page_parameter(client, page, expected):
+def test_list_survives_any_page_parameter(visitor, page, expected):
     make_articles(PAGE_SIZE + 1)
 
-    response = client.get("/en/news/", {"page": page})
+    response = visitor.get("/en/news/", {"page": page})
 
     assert response.status_code == 200
     assert response.context["page"].number == expected
 
 
-def test_list_links_the_years_of_the_archive(client):
+def test_list_links_the_years_of_the_archive(visitor):
     make_article(published_at=timezone.now().replace(year=2017, month=8, day=4))
     make_article(published_at=timezone.now().replace(year=2023, month=8, day=4))
     make_draft(published_at=timezone.now().replace(year=2019, month=8, day=4))
     make_article(language="be", published_at=timezone.now().replace(year=2015, month=8, day=4))
 
-    response = client.get("/en/news/")
+    response = visitor.get("/en/news/")
 
     assert [d.year for d in response.context["years"]] == [2023, 2017]
     html = response.content.decode()
@@ -131,7 +131,7 @@ def test_list_links_the_years_of_the_archive(client):
 # Article page
 
 
-def test_article_page_shows_the_article(client):
+def test_article_page_shows_the_article(visitor):
     article = make_article(
         title="Letters that arrive",
         lead="How to write a letter that gets through.",
@@ -141,7 +141,7 @@ def test_article_page_shows_the_article(client):
         tags=["letters", "4жніўня"],
     )
 
-    response = client.get(article.get_absolute_url())
+    response = visitor.get(article.get_absolute_url())
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -154,42 +154,42 @@ def test_article_page_shows_the_article(client):
     assert f'href="{quote("/en/news/tag/4жніўня/")}"' in html
 
 
-def test_article_with_a_cyrillic_slug(client):
+def test_article_with_a_cyrillic_slug(visitor):
     article = make_article(language="be", title="Ліхтарыкі на 4 жніўня", slug="ліхтарыкі-на-4")
 
-    assert client.get("/be/news/ліхтарыкі-на-4/").status_code == 200
-    assert client.get(quote("/be/news/ліхтарыкі-на-4/")).status_code == 200
+    assert visitor.get("/be/news/ліхтарыкі-на-4/").status_code == 200
+    assert visitor.get(quote("/be/news/ліхтарыкі-на-4/")).status_code == 200
     assert resolve(unquote(article.get_absolute_url())).kwargs == {"slug": "ліхтарыкі-на-4"}
 
 
-def test_article_is_found_only_under_its_own_language(client):
+def test_article_is_found_only_under_its_own_language(visitor):
     article = make_article(slug="only-english")
-    assert client.get(article.get_absolute_url()).status_code == 200
-    assert client.get("/be/news/only-english/").status_code == 404
-    assert client.get("/ru/news/only-english/").status_code == 404
+    assert visitor.get(article.get_absolute_url()).status_code == 200
+    assert visitor.get("/be/news/only-english/").status_code == 404
+    assert visitor.get("/ru/news/only-english/").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/en/news/no-such-article/", "/be/news/няма-такога/"])
-def test_unknown_article_is_404(client, db, path):
-    response = client.get(path)
+def test_unknown_article_is_404(visitor, db, path):
+    response = visitor.get(path)
     assert response.status_code == 404
     assert "<h1>" in response.content.decode()  # our page, not a bare error
 
 
 @pytest.mark.parametrize("make", [make_draft, make_scheduled])
-def test_draft_and_scheduled_articles_are_404_to_the_public(client, make):
+def test_draft_and_scheduled_articles_are_404_to_the_public(visitor, make):
     article = make(title="Secret plans")
-    response = client.get(article.get_absolute_url())
+    response = visitor.get(article.get_absolute_url())
     assert response.status_code == 404
     assert "Secret plans" not in response.content.decode()
 
 
-def test_article_links_to_its_published_translations(client):
+def test_article_links_to_its_published_translations(visitor):
     original = make_article(title="Lanterns", slug="lanterns")
     be = make_article(language="be", title="Ліхтарыкі", slug="ліхтарыкі", translation_of=original)
     make_draft(language="ru", title="Фонарики", slug="фонарики", translation_of=original)
 
-    html = client.get(be.get_absolute_url()).content.decode()
+    html = visitor.get(be.get_absolute_url()).content.decode()
 
     assert f'<a href="{original.get_absolute_url()}" hreflang="en" lang="en">Lanterns</a>' in html
     assert (
@@ -201,7 +201,7 @@ def test_article_links_to_its_published_translations(client):
     assert quote("/ru/news/фонарики/") not in html
 
 
-def test_article_has_sharing_tags(client, settings):
+def test_article_has_sharing_tags(visitor, settings):
     settings.SITE_URL = "https://soliday.example"
     article = make_article(
         title="Streets renamed",
@@ -212,7 +212,7 @@ def test_article_has_sharing_tags(client, settings):
     card = article.card_rendition
     image_url = f"https://soliday.example/media/{card['path']}"
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
 
     for tag in [
         '<meta property="og:type" content="article">',
@@ -233,7 +233,7 @@ def test_article_has_sharing_tags(client, settings):
         assert tag in html, tag
 
 
-def test_sharing_image_keeps_an_absolute_media_url(client, settings):
+def test_sharing_image_keeps_an_absolute_media_url(visitor, settings):
     """Media on object storage has absolute URLs: the site address is not put before them."""
     settings.SITE_URL = "https://soliday.example"
     settings.MEDIA_URL = "https://media.soliday.example/"
@@ -241,16 +241,16 @@ def test_sharing_image_keeps_an_absolute_media_url(client, settings):
     article = make_article(image=make_upload(size=(1300, 800)))
     card = article.card_rendition
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
 
     expected = f"https://media.soliday.example/{card['path']}"
     assert f'<meta property="og:image" content="{expected}">' in html
 
 
-def test_article_without_image_has_a_small_card(client):
+def test_article_without_image_has_a_small_card(visitor):
     article = make_article(title="No picture", lead="")
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
 
     assert '<meta name="twitter:card" content="summary">' in html
     assert "og:image" not in html
@@ -258,9 +258,9 @@ def test_article_without_image_has_a_small_card(client):
     assert '<meta property="og:description" content="No picture">' in html
 
 
-def test_sharing_tags_are_escaped(client):
+def test_sharing_tags_are_escaped(visitor):
     article = make_article(title='The "quoted" <b>title</b>', slug="quoted")
-    html = client.get(article.get_absolute_url()).content.decode()
+    html = visitor.get(article.get_absolute_url()).content.decode()
     assert (
         '<meta property="og:title" content="The &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt;">'
         in html
@@ -270,19 +270,19 @@ def test_sharing_tags_are_escaped(client):
 # Tag page
 
 
-def test_tag_page_lists_the_tagged_articles_of_its_language(client):
+def test_tag_page_lists_the_tagged_articles_of_its_language(visitor):
     tagged = make_article(language="be", title="З тэгам", tags=["4жніўня"])
     make_article(language="be", title="Без тэга")
     make_article(language="ru", title="Русская с тегом", tags=["4жніўня"])
     make_draft(language="be", title="Чарнавік", tags=["4жніўня"])
 
-    response = client.get("/be/news/tag/4жніўня/")
+    response = visitor.get("/be/news/tag/4жніўня/")
 
     assert titles(response) == [tagged.title]
     assert response.context["tag"].name == "4жніўня"
 
 
-def test_cyrillic_tag_url_resolves_both_ways(client):
+def test_cyrillic_tag_url_resolves_both_ways(visitor):
     make_article(language="be", tags=["4жніўня"])
     with translation.override("be"):
         url = reverse("news:tag", kwargs={"slug": "4жніўня"})
@@ -291,134 +291,134 @@ def test_cyrillic_tag_url_resolves_both_ways(client):
     # Django resolves the path as it arrives, decoded.
     assert resolve(unquote(url)).kwargs == {"slug": "4жніўня"}
     assert resolve("/be/news/tag/4жніўня/").url_name == "tag"
-    assert client.get(url).status_code == 200
-    assert client.get("/be/news/tag/4жніўня/").status_code == 200
+    assert visitor.get(url).status_code == 200
+    assert visitor.get("/be/news/tag/4жніўня/").status_code == 200
 
 
 @pytest.mark.skipif(
     connection.vendor == "sqlite", reason="SQLite folds the case of ASCII letters only"
 )
-def test_tags_differing_only_in_case_are_one_tag(client):
+def test_tags_differing_only_in_case_are_one_tag(visitor):
     first = make_article(language="ru", tags=["4Августа"])
     second = make_article(language="ru", tags=["4августа"])
 
-    response = client.get(quote("/ru/news/tag/4августа/"))
+    response = visitor.get(quote("/ru/news/tag/4августа/"))
 
     assert set(titles(response)) == {first.title, second.title}
 
 
-def test_tag_page_is_paginated_and_survives_bad_pages(client):
+def test_tag_page_is_paginated_and_survives_bad_pages(visitor):
     articles = make_articles(PAGE_SIZE + 1, tags=["letters"])
 
-    assert titles(client.get("/en/news/tag/letters/", {"page": 2})) == [articles[-1].title]
-    assert client.get("/en/news/tag/letters/", {"page": "abc"}).context["page"].number == 1
-    assert client.get("/en/news/tag/letters/", {"page": "99999"}).context["page"].number == 2
+    assert titles(visitor.get("/en/news/tag/letters/", {"page": 2})) == [articles[-1].title]
+    assert visitor.get("/en/news/tag/letters/", {"page": "abc"}).context["page"].number == 1
+    assert visitor.get("/en/news/tag/letters/", {"page": "99999"}).context["page"].number == 2
 
 
 @pytest.mark.parametrize("path", ["/en/news/tag/no-such-tag/", "/be/news/tag/няма/"])
-def test_unknown_tag_is_404(client, db, path):
-    assert client.get(path).status_code == 404
+def test_unknown_tag_is_404(visitor, db, path):
+    assert visitor.get(path).status_code == 404
 
 
 # Year archive
 
 
-def test_year_archive_lists_the_published_articles_of_that_year(client):
+def test_year_archive_lists_the_published_articles_of_that_year(visitor):
     in_year = make_article(published_at=timezone.now().replace(year=2017, month=8, day=4))
     make_article(published_at=timezone.now().replace(year=2018, month=8, day=4))
     make_draft(published_at=timezone.now().replace(year=2017, month=3, day=1))
     make_article(language="be", published_at=timezone.now().replace(year=2017, month=5, day=1))
 
-    response = client.get("/en/news/archive/2017/")
+    response = visitor.get("/en/news/archive/2017/")
 
     assert titles(response, "page_obj") == [in_year.title]
     # The neighbouring year with news is linked.
     assert 'href="/en/news/archive/2018/"' in response.content.decode()
 
 
-def test_year_archive_is_paginated(client):
+def test_year_archive_is_paginated(visitor):
     make_articles(PAGE_SIZE + 3, published_at=timezone.now().replace(year=2020, month=6, day=1))
 
-    assert len(titles(client.get("/en/news/archive/2020/"), "page_obj")) == PAGE_SIZE
-    assert len(titles(client.get("/en/news/archive/2020/", {"page": 2}), "page_obj")) == 3
-    assert client.get("/en/news/archive/2020/", {"page": "abc"}).status_code == 200
-    assert client.get("/en/news/archive/2020/", {"page": "99999"}).status_code == 200
+    assert len(titles(visitor.get("/en/news/archive/2020/"), "page_obj")) == PAGE_SIZE
+    assert len(titles(visitor.get("/en/news/archive/2020/", {"page": 2}), "page_obj")) == 3
+    assert visitor.get("/en/news/archive/2020/", {"page": "abc"}).status_code == 200
+    assert visitor.get("/en/news/archive/2020/", {"page": "99999"}).status_code == 200
 
 
 @pytest.mark.parametrize("year", ["2019", "1", "0", "9999", "99999", "123456789012345678901"])
-def test_year_without_public_news_is_404(client, year):
+def test_year_without_public_news_is_404(visitor, year):
     make_article(published_at=timezone.now().replace(year=2017, month=8, day=4))
     make_draft(published_at=timezone.now().replace(year=2019, month=8, day=4))
-    assert client.get(f"/en/news/archive/{year}/").status_code == 404
+    assert visitor.get(f"/en/news/archive/{year}/").status_code == 404
 
 
-def test_year_of_a_scheduled_article_is_404(client):
+def test_year_of_a_scheduled_article_is_404(visitor):
     next_year = timezone.now().year + 1
     make_article(published_at=timezone.now().replace(year=next_year, month=6, day=1))
-    assert client.get(f"/en/news/archive/{next_year}/").status_code == 404
+    assert visitor.get(f"/en/news/archive/{next_year}/").status_code == 404
 
 
-def test_year_archive_counts_the_year_in_local_time(client):
+def test_year_archive_counts_the_year_in_local_time(visitor):
     # 00:30 on New Year's Day in Vilnius is still the old year in UTC.
     new_year = timezone.make_aware(datetime(2021, 1, 1, 0, 30))
     article = make_article(published_at=new_year)
 
-    assert titles(client.get("/en/news/archive/2021/"), "page_obj") == [article.title]
-    assert client.get("/en/news/archive/2020/").status_code == 404
+    assert titles(visitor.get("/en/news/archive/2021/"), "page_obj") == [article.title]
+    assert visitor.get("/en/news/archive/2020/").status_code == 404
 
 
 # Search
 
 
 @pytest.mark.parametrize("field", ["title", "lead", "body"])
-def test_search_finds_a_word_in_title_lead_or_body(client, field):
+def test_search_finds_a_word_in_title_lead_or_body(visitor, field):
     found = make_article(**{field: "Volunteers wrote postcards to prisoners"})
     make_article(title="Lanterns", lead="Lights in the evening.", body="Nothing more.")
 
-    response = client.get("/en/news/search/", {"q": "postcards"})
+    response = visitor.get("/en/news/search/", {"q": "postcards"})
 
     assert titles(response) == [found.title]
 
 
-def test_search_finds_cyrillic_words(client):
+def test_search_finds_cyrillic_words(visitor):
     found = make_article(
         language="be", title="Ліхтарыкі", lead="Валанцёры запалілі ліхтарыкі ўвечары."
     )
     make_article(language="be", title="Лісты", lead="Пішыце лісты вязням.")
 
-    response = client.get("/be/news/search/", {"q": "валанцёры"})
+    response = visitor.get("/be/news/search/", {"q": "валанцёры"})
 
     assert titles(response) == [found.title]
 
 
-def test_search_needs_every_word(client):
+def test_search_needs_every_word(visitor):
     both = make_article(title="Lanterns and letters")
     make_article(title="Lanterns only")
 
-    assert titles(client.get("/en/news/search/", {"q": "lanterns letters"})) == [both.title]
+    assert titles(visitor.get("/en/news/search/", {"q": "lanterns letters"})) == [both.title]
 
 
-def test_search_shows_only_public_articles_of_its_language(client):
+def test_search_shows_only_public_articles_of_its_language(visitor):
     make_draft(title="Draft about postcards")
     make_scheduled(title="Scheduled postcards")
     make_article(language="ru", title="postcards по-русски")
     public = make_article(title="Public postcards")
 
-    response = client.get("/en/news/search/", {"q": "postcards"})
+    response = visitor.get("/en/news/search/", {"q": "postcards"})
 
     assert titles(response) == [public.title]
 
 
-def test_search_without_a_query_shows_the_form(client, db):
-    response = client.get("/en/news/search/")
+def test_search_without_a_query_shows_the_form(visitor, db):
+    response = visitor.get("/en/news/search/")
     assert response.status_code == 200
     assert response.context["page"] is None
     assert 'name="q"' in response.content.decode()
 
 
-def test_search_with_nothing_found(client, db):
+def test_search_with_nothing_found(visitor, db):
     make_article(title="Lanterns")
-    response = client.get("/en/news/search/", {"q": "submarine"})
+    response = visitor.get("/en/news/search/", {"q": "submarine"})
     assert titles(response) == []
     assert "Nothing found. Try other words." in response.content.decode()
 
@@ -436,36 +436,36 @@ def test_search_with_nothing_found(client, db):
     ],
     ids=["10kB-words", "10kB-word", "nul", "sql", "operators", "wildcards", "spaces"],
 )
-def test_search_never_fails_on_strange_queries(client, query):
+def test_search_never_fails_on_strange_queries(visitor, query):
     make_article(title="Postcards")
 
-    response = client.get("/en/news/search/", {"q": query})
+    response = visitor.get("/en/news/search/", {"q": query})
 
     assert response.status_code == 200
     assert len(response.context["query"]) <= MAX_QUERY_LENGTH
 
 
-def test_search_keeps_the_query_in_its_page_links(client):
+def test_search_keeps_the_query_in_its_page_links(visitor):
     for _ in range(PAGE_SIZE + 1):
         make_article(lead="About postcards & stamps")
 
-    response = client.get("/en/news/search/", {"q": "postcards & stamps"})
+    response = visitor.get("/en/news/search/", {"q": "postcards & stamps"})
 
     assert response.context["page"].paginator.count == PAGE_SIZE + 1
     assert 'href="?q=postcards%20%26%20stamps&amp;page=2"' in response.content.decode()
 
 
-def test_search_wildcards_are_plain_characters(client):
+def test_search_wildcards_are_plain_characters(visitor):
     make_article(title="One hundred percent")
-    assert titles(client.get("/en/news/search/", {"q": "%"})) == []
+    assert titles(visitor.get("/en/news/search/", {"q": "%"})) == []
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
-def test_postgresql_search_finds_word_forms_and_ranks_titles_first(client):
+def test_postgresql_search_finds_word_forms_and_ranks_titles_first(visitor):
     in_body = make_article(title="Evening", body="Volunteers lit a lantern in the square.")
     in_title = make_article(title="Lanterns in twelve cities", body="Evening.")
 
-    response = client.get("/en/news/search/", {"q": "lanterns"})
+    response = visitor.get("/en/news/search/", {"q": "lanterns"})
 
     # English stemming: "lanterns" finds "lantern"; a hit in the title ranks higher.
     assert titles(response) == [in_title.title, in_body.title]
@@ -487,57 +487,57 @@ def make_rich_articles(count):
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_news_list_query_count(client, django_assert_num_queries, count):
+def test_news_list_query_count(visitor, django_assert_num_queries, count):
     make_rich_articles(count)
     # 1. count for the paginator, 2. the page of articles, 3. their tags (prefetch),
     # 4. the years for the archive links.
     with django_assert_num_queries(4):
-        response = client.get("/en/news/")
+        response = visitor.get("/en/news/")
     assert len(response.context["page"].object_list) == min(count, PAGE_SIZE)
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_tag_page_query_count(client, django_assert_num_queries, count):
+def test_tag_page_query_count(visitor, django_assert_num_queries, count):
     make_rich_articles(count)
     # 1. the tag, 2. count for the paginator, 3. the page of articles, 4. their tags.
     with django_assert_num_queries(4):
-        response = client.get("/en/news/tag/4august/")
+        response = visitor.get("/en/news/tag/4august/")
     assert len(response.context["page"].object_list) == min(count, PAGE_SIZE)
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_home_query_count(client, django_assert_num_queries, count):
+def test_home_query_count(visitor, django_assert_num_queries, count):
     make_rich_articles(count)
     # 1. the active campaign (none here; see tests/test_campaigns.py for the home page
     # with one), 2. the latest articles, 3. their tags.
     with django_assert_num_queries(3):
-        response = client.get("/en/")
+        response = visitor.get("/en/")
     assert len(response.context["articles"]) == min(count, HOME_SIZE)
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_search_query_count(client, django_assert_num_queries, count):
+def test_search_query_count(visitor, django_assert_num_queries, count):
     make_rich_articles(count)
     # 1. count for the paginator, 2. the page of articles, 3. their tags.
     with django_assert_num_queries(3):
-        response = client.get("/en/news/search/", {"q": "article"})
+        response = visitor.get("/en/news/search/", {"q": "article"})
     assert len(response.context["page"].object_list) == min(count, PAGE_SIZE)
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_article_page_query_count(client, django_assert_num_queries, count):
+def test_article_page_query_count(visitor, django_assert_num_queries, count):
     make_rich_articles(count)
     article = make_article(tags=[f"topic-{n}" for n in range(count)])
     for language in ("be", "ru"):
         make_article(language=language, translation_of=article, slug=article.slug)
     # 1. the article, 2. its tags, 3. its published translations.
     with django_assert_num_queries(3):
-        response = client.get(article.get_absolute_url())
+        response = visitor.get(article.get_absolute_url())
     assert len(response.context["translations"]) == 2
 
 
-def test_a_tag_of_hidden_actions_or_drafts_only_has_no_news_page(client, campaign):
-    from tests.actions_helpers import submit
+def test_a_tag_of_hidden_actions_or_drafts_only_has_no_news_page(visitor, campaign):
+    from tests.helpers.actions import submit
 
     submit(campaign, None, hashtags=["secretplan"])
     make_draft(tags=["draftonly"])
@@ -545,7 +545,7 @@ def test_a_tag_of_hidden_actions_or_drafts_only_has_no_news_page(client, campaig
 
     for slug in ("secretplan", "draftonly"):
         for url in (f"/en/news/tag/{slug}/", f"/en/news/tag/{slug}/feed/atom/"):
-            assert client.get(url).status_code == 404, url
-        assert client.get(f"/en/news/tag/{slug}/feed/rss/").status_code == 404
-    assert client.get("/en/news/tag/letters/").status_code == 200
-    assert client.get("/en/news/tag/letters/feed/rss/").status_code == 200
+            assert visitor.get(url).status_code == 404, url
+        assert visitor.get(f"/en/news/tag/{slug}/feed/rss/").status_code == 404
+    assert visitor.get("/en/news/tag/letters/").status_code == 200
+    assert visitor.get("/en/news/tag/letters/feed/rss/").status_code == 200

@@ -11,11 +11,11 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
 
 from actions import services
-from actions.models import Action, ActionType
-from tests.actions_helpers import encode, two_colour
+from actions.models import Action
+from tests.helpers.actions import Participant
+from tests.helpers.pages import assert_csp_clean
 
 PRIVACY = "/en/privacy/"
 ADDRESS = "203.0.113.199"
@@ -24,27 +24,20 @@ USER_AGENT = "Mozilla/5.0 (DistinctiveTestPhone 9; Soliday-UA-Probe)"
 SECRETS = (ADDRESS, FORWARDED, USER_AGENT, "DistinctiveTestPhone", "Soliday-UA-Probe")
 
 
-def assert_csp_clean(html):
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
-    assert "<style" not in html
-    assert " style=" not in html
-    assert not re.search(r"\son[a-z]+=", html)
-
-
 # The page
 
 
 @pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
-def test_the_privacy_page_exists_in_every_language(client, db, code):
-    response = client.get(f"/{code}/privacy/")
+def test_the_privacy_page_exists_in_every_language(visitor, db, code):
+    response = visitor.get(f"/{code}/privacy/")
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{code}">' in html
     assert_csp_clean(html)
 
 
-def test_the_page_explains_every_protection(client, db):
-    html = client.get(PRIVACY).content.decode()
+def test_the_page_explains_every_protection(visitor, db):
+    html = visitor.get(PRIVACY).content.decode()
     for anchor in (
         "faces",
         "metadata",
@@ -71,15 +64,15 @@ def test_the_page_explains_every_protection(client, db):
         assert words.lower() in html.lower(), words
 
 
-def test_the_numbers_are_the_settings(client, db, settings):
+def test_the_numbers_are_the_settings(visitor, db, settings):
     settings.ACTIONS_MIN_CITY_COUNT = 5
     settings.ACTIONS_PURGE_DAYS = 9
-    html = client.get(PRIVACY).content.decode()
+    html = visitor.get(PRIVACY).content.decode()
     assert "fewer than 5 approved actions" in html
     assert "deleted for good 9 days later" in html
 
     settings.ACTIONS_PURGE_DAYS = 1
-    assert "deleted for good 1 day later" in client.get(PRIVACY).content.decode()
+    assert "deleted for good 1 day later" in visitor.get(PRIVACY).content.decode()
 
 
 @pytest.mark.parametrize("available", [True, False])
@@ -90,24 +83,24 @@ def test_the_faces_paragraph_says_who_blurs(client, db, monkeypatch, available):
     assert ("marks every face in your photo by hand" in html) is not available
 
 
-def test_an_external_tile_server_is_named(client, db, settings):
-    assert "loads nothing from other servers: fonts" in client.get(PRIVACY).content.decode()
+def test_an_external_tile_server_is_named(visitor, db, settings):
+    assert "loads nothing from other servers: fonts" in visitor.get(PRIVACY).content.decode()
     settings.MAP_TILE_URL = "https://{s}.tile.example.org/{z}/{x}/{y}.png"
-    html = client.get(PRIVACY).content.decode()
+    html = visitor.get(PRIVACY).content.decode()
     assert "come from tile.example.org" in html
     assert "loads nothing from other servers: fonts" not in html
 
 
-def test_the_page_is_linked_from_the_footer_the_form_and_the_thanks_page(client, campaign):
+def test_the_page_is_linked_from_the_footer_the_form_and_the_thanks_page(visitor, campaign):
     for url in ("/en/", "/en/actions/submit/", "/en/actions/submit/thanks/"):
-        assert f'href="{PRIVACY}"' in client.get(url).content.decode(), url
-    form = client.get("/en/actions/submit/").content.decode()
+        assert f'href="{PRIVACY}"' in visitor.get(url).content.decode(), url
+    form = visitor.get("/en/actions/submit/").content.decode()
     consent = form.index('name="consent"')
     assert form.index(f'href="{PRIVACY}"') > consent  # beside the consent box
 
 
-def test_robots_stay_off_receipts(client, db):
-    lines = client.get("/robots.txt").content.decode().splitlines()
+def test_robots_stay_off_receipts(visitor, db):
+    lines = visitor.get("/robots.txt").content.decode().splitlines()
     for code, _name in settings.LANGUAGES:
         assert f"Disallow: /{code}/actions/receipt/" in lines
 
@@ -115,37 +108,17 @@ def test_robots_stay_off_receipts(client, db):
 # No address, no user agent
 
 
-def form_data(campaign):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return {
-        "photo": SimpleUploadedFile("photo.jpg", encode(two_colour(), "JPEG"), "image/jpeg"),
-        "campaign": campaign.pk,
-        "action_type": ActionType.PICKET,
-        "location_precision": "city",
-        "city": "Hrodna",
-        "country": "BY",
-        "hashtags": "#4august",
-        "caption": "Lanterns by the Neman.",
-        "alt_text": "Twelve people holding lanterns.",
-        "name": "",
-        "email": "alesia@example.org",
-        "consent": "on",
-        "website": "",
-    }
-
-
 def test_no_address_or_user_agent_is_kept_anywhere(
     campaign, moderator, settings, every_log, django_capture_on_commit_callbacks
 ):
     settings.TRUSTED_PROXY_COUNT = 1  # the rate limit uses the forwarded address
-    participant = Client(
+    participant = Participant(
         REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=FORWARDED, HTTP_USER_AGENT=USER_AGENT
     )
 
     # Submit; the photo task runs on commit.
     with django_capture_on_commit_callbacks(execute=True):
-        response = participant.post("/en/actions/submit/", form_data(campaign))
+        response = participant.send(campaign)
     assert response.status_code == 302
     thanks = participant.get(response["Location"]).content.decode()
     token = re.search(r"receipt/\?token=([A-Za-z0-9_-]+)", thanks).group(1)

@@ -11,26 +11,15 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, TaggedAction
-from tests.actions_helpers import encode, stored_files, submit, two_colour
+from tests.helpers.files import stored_files
 
 
 @pytest.fixture
-def send(campaign, django_capture_on_commit_callbacks):
-    def make(**overrides):
-        with django_capture_on_commit_callbacks(execute=True):
-            action = submit(campaign, encode(two_colour(), "JPEG"), **overrides)
-        action.refresh_from_db()
-        return action
-
-    return make
-
-
-@pytest.fixture
-def rejected(send, moderator, django_capture_on_commit_callbacks):
+def rejected(submitted, moderator, django_capture_on_commit_callbacks):
     """A rejected action, decided `days_ago`."""
 
     def make(days_ago, **overrides):
-        action = send(**overrides)
+        action = submitted(**overrides)
         with django_capture_on_commit_callbacks(execute=True):
             services.reject([action], moderator, "Faces")
         Action.objects.filter(pk=action.pk).update(
@@ -42,11 +31,11 @@ def rejected(send, moderator, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def withdrawn(send, django_capture_on_commit_callbacks):
+def withdrawn(submitted, django_capture_on_commit_callbacks):
     """A withdrawn action, withdrawn `days_ago`."""
 
     def make(days_ago, **overrides):
-        action = send(**overrides)
+        action = submitted(**overrides)
         with django_capture_on_commit_callbacks(execute=True):
             services.withdraw(action)
         Action.objects.filter(pk=action.pk).update(
@@ -67,11 +56,11 @@ def exists(action):
     return Action.objects.filter(pk=action.pk).exists()
 
 
-def test_old_rejected_and_withdrawn_actions_are_deleted(rejected, withdrawn, send, settings):
+def test_old_rejected_and_withdrawn_actions_are_deleted(rejected, withdrawn, submitted, settings):
     assert settings.ACTIONS_PURGE_DAYS == 7
     old_rejected, new_rejected = rejected(8), rejected(6)
     old_withdrawn, new_withdrawn = withdrawn(8), withdrawn(6)
-    pending = send()
+    pending = submitted()
     Action.objects.filter(pk=pending.pk).update(submitted_at=timezone.now() - timedelta(days=30))
 
     assert purge() == "Deleted 1 rejected and 1 withdrawn actions older than 7 days."
@@ -84,9 +73,9 @@ def test_old_rejected_and_withdrawn_actions_are_deleted(rejected, withdrawn, sen
 
 
 def test_approved_scheduled_and_hidden_actions_are_never_purged(
-    send, moderator, django_capture_on_commit_callbacks
+    submitted, moderator, django_capture_on_commit_callbacks
 ):
-    actions = [send(), send(), send()]
+    actions = [submitted(), submitted(), submitted()]
     services.set_not_before(actions[1], timezone.now() + timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(actions, moderator)
@@ -142,8 +131,8 @@ def test_the_age_comes_from_the_setting_or_the_option(rejected, settings):
     assert not exists(two)
 
 
-def test_without_a_decision_time_the_submission_time_counts(send):
-    action = send()
+def test_without_a_decision_time_the_submission_time_counts(submitted):
+    action = submitted()
     Action.objects.filter(pk=action.pk).update(
         status=Action.Status.REJECTED,
         moderated_at=None,

@@ -1,6 +1,5 @@
 """Site-wide behaviour: health, robots, sitemap, languages, dates, headers and the 404 page."""
 
-import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import quote
 
@@ -9,15 +8,11 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from tests.factories import make_article, make_draft, make_scheduled
+from tests.helpers.news import make_article, make_draft, make_scheduled
+from tests.helpers.pages import parse_xml
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def parse_xml(content):
-    # Our own server's output, parsed to prove it is well-formed XML: not untrusted data.
-    return ET.fromstring(content)  # noqa: S314
 
 
 def main_content(response):
@@ -57,8 +52,8 @@ def test_healthz_answers_only_get(client, db):
     assert client.post("/healthz").status_code == 405
 
 
-def test_robots_txt(client):
-    response = client.get("/robots.txt")
+def test_robots_txt(visitor):
+    response = visitor.get("/robots.txt")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -70,37 +65,37 @@ def test_robots_txt(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def test_sitemap_index_lists_its_sections(client, db):
-    assert set(locations(client.get("/sitemap.xml"))) == {
+def test_sitemap_index_lists_its_sections(visitor, db):
+    assert set(locations(visitor.get("/sitemap.xml"))) == {
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-news.xml",
     }
 
 
-def test_sitemap_holds_the_public_articles_of_every_language(client, db):
+def test_sitemap_holds_the_public_articles_of_every_language(visitor, db):
     english = make_article(slug="lanterns")
     belarusian = make_article(language="be", slug="ліхтарыкі", title="Ліхтарыкі")
     make_draft(slug="draft")
     make_scheduled(slug="scheduled")
 
-    urls = locations(client.get("/sitemap-news.xml"))
+    urls = locations(visitor.get("/sitemap-news.xml"))
 
     assert sorted(urls) == sorted(
         f"http://testserver{a.get_absolute_url()}" for a in [english, belarusian]
     )
 
 
-def test_sitemap_holds_home_and_news_list_in_every_language(client, db):
-    urls = locations(client.get("/sitemap-pages.xml"))
+def test_sitemap_holds_home_and_news_list_in_every_language(visitor, db):
+    urls = locations(visitor.get("/sitemap-pages.xml"))
     assert sorted(urls) == sorted(
         f"http://testserver/{code}/{page}" for code in LANGUAGES for page in ["", "news/"]
     )
 
 
-def test_every_response_carries_the_content_security_policy(client, db):
+def test_every_response_carries_the_content_security_policy(visitor, db):
     article = make_article()
     for path in ["/en/", article.get_absolute_url(), "/en/news/feed/atom/", "/en/nowhere/"]:
-        response = client.get(path)
+        response = visitor.get(path)
         policy = response["Content-Security-Policy"]
         assert "default-src 'none'" in policy, path
         assert "script-src 'self'" in policy, path
@@ -123,61 +118,61 @@ def test_every_response_carries_the_content_security_policy(client, db):
         ("*;q=0.1, garbage;;q=x", "/en/"),
     ],
 )
-def test_root_redirects_by_accept_language(client, db, accept, expected):
-    response = client.get("/", headers={"accept-language": accept})
+def test_root_redirects_by_accept_language(visitor, db, accept, expected):
+    response = visitor.get("/", headers={"accept-language": accept})
     assert response.status_code == 302
     assert response["Location"] == expected
 
 
-def test_a_path_without_language_goes_to_the_visitor_language(client, db):
-    response = client.get("/news/", headers={"accept-language": "ru"})
+def test_a_path_without_language_goes_to_the_visitor_language(visitor, db):
+    response = visitor.get("/news/", headers={"accept-language": "ru"})
     assert response.status_code == 302
     assert response["Location"] == "/ru/news/"
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_html_lang_is_the_page_language(client, db, code):
-    html = client.get(f"/{code}/news/").content.decode()
+def test_html_lang_is_the_page_language(visitor, db, code):
+    html = visitor.get(f"/{code}/news/").content.decode()
     assert f'<html lang="{code}">' in html
 
 
-def test_switcher_keeps_the_visitor_on_the_same_page(client, db):
+def test_switcher_keeps_the_visitor_on_the_same_page(visitor, db):
     make_article()
-    html = client.get("/en/news/", {"page": 1}).content.decode()
+    html = visitor.get("/en/news/", {"page": 1}).content.decode()
 
     assert '<a href="/be/news/?page=1" hreflang="be" lang="be">Беларуская</a>' in html
     assert '<a href="/ru/news/?page=1" hreflang="ru" lang="ru">Русский</a>' in html
     assert 'href="/en/news/?page=1" hreflang="en" lang="en" aria-current="true"' in html
 
 
-def test_switcher_on_a_cyrillic_tag_page(client, db):
+def test_switcher_on_a_cyrillic_tag_page(visitor, db):
     make_article(language="be", tags=["4жніўня"])
 
-    html = client.get("/be/news/tag/4жніўня/").content.decode()
+    html = visitor.get("/be/news/tag/4жніўня/").content.decode()
 
     assert f'<a href="{quote("/ru/news/tag/4жніўня/")}" hreflang="ru"' in html
     assert f'<a href="{quote("/en/news/tag/4жніўня/")}" hreflang="en"' in html
 
 
-def test_switcher_goes_to_the_translation_of_an_article(client, db):
+def test_switcher_goes_to_the_translation_of_an_article(visitor, db):
     original = make_article(title="Lanterns", slug="lanterns")
     be = make_article(language="be", title="Ліхтарыкі", slug="ліхтарыкі", translation_of=original)
 
-    html = client.get(original.get_absolute_url()).content.decode()
+    html = visitor.get(original.get_absolute_url()).content.decode()
 
     assert f'<a href="{be.get_absolute_url()}" hreflang="be" lang="be">' in html
     # No Russian translation: the switcher leads to the Russian news list instead of a 404.
     assert '<a href="/ru/news/" hreflang="ru" lang="ru">' in html
 
-    html = client.get(be.get_absolute_url()).content.decode()
+    html = visitor.get(be.get_absolute_url()).content.decode()
     assert f'<a href="{original.get_absolute_url()}" hreflang="en" lang="en">' in html
 
 
-def test_switcher_ignores_an_unpublished_translation(client, db):
+def test_switcher_ignores_an_unpublished_translation(visitor, db):
     original = make_article(slug="lanterns")
     make_draft(language="be", slug="ліхтарыкі", title="Ліхтарыкі", translation_of=original)
 
-    html = client.get(original.get_absolute_url()).content.decode()
+    html = visitor.get(original.get_absolute_url()).content.decode()
 
     assert '<a href="/be/news/" hreflang="be" lang="be">' in html
     assert quote("ліхтарыкі") not in html
@@ -187,12 +182,12 @@ def test_switcher_ignores_an_unpublished_translation(client, db):
     ("code", "expected"),
     [("en", "4 August 2026"), ("be", "4 жніўня 2026"), ("ru", "4 августа 2026")],
 )
-def test_dates_are_written_the_local_way(client, db, code, expected):
+def test_dates_are_written_the_local_way(visitor, db, code, expected):
     published = timezone.make_aware(datetime(2026, 8, 4, 19, 0))
     article = make_article(language=code, title="Дата", slug="date", published_at=published)
 
     for path in [article.get_absolute_url(), f"/{code}/news/"]:
-        html = client.get(path).content.decode()
+        html = visitor.get(path).content.decode()
         assert f'<time datetime="2026-08-04">{expected}</time>' in html, path
 
 
@@ -205,16 +200,16 @@ TRANSLATIONS = {
 
 
 @pytest.mark.parametrize("code", ["be", "ru"])
-def test_home_page_speaks_the_visitor_language(client, db, code):
-    html = client.get(f"/{code}/").content.decode()
+def test_home_page_speaks_the_visitor_language(visitor, db, code):
+    html = visitor.get(f"/{code}/").content.decode()
 
     assert f">{TRANSLATIONS[code]['News']}</a>" in html
     assert f">{TRANSLATIONS[code]['Latest news']}</h2>" in html
     assert ">Latest news<" not in html
 
 
-def test_english_home_page(client, db):
-    html = client.get("/en/").content.decode()
+def test_english_home_page(visitor, db):
+    html = visitor.get("/en/").content.decode()
     assert ">News</a>" in html
     assert ">Latest news</h2>" in html
 
@@ -229,8 +224,8 @@ NOT_FOUND = {"en": "Page not found", "be": "Старонка не знойдзе
     "path",
     ["news/no-such-article/", "news/tag/no-such-tag/", "nowhere/", "news/archive/1900/"],
 )
-def test_404_page_is_in_the_visitor_language(client, db, code, path):
-    response = client.get(f"/{code}/{path}")
+def test_404_page_is_in_the_visitor_language(visitor, db, code, path):
+    response = visitor.get(f"/{code}/{path}")
 
     assert response.status_code == 404
     html = response.content.decode()
@@ -238,26 +233,26 @@ def test_404_page_is_in_the_visitor_language(client, db, code, path):
     assert f"<h1>{NOT_FOUND[code]}</h1>" in html
 
 
-def test_404_page_without_language_prefix_follows_accept_language(client, db):
-    response = client.get("/nowhere/", headers={"accept-language": "ru"})
+def test_404_page_without_language_prefix_follows_accept_language(visitor, db):
+    response = visitor.get("/nowhere/", headers={"accept-language": "ru"})
 
     assert response.status_code == 404
     assert f"<h1>{NOT_FOUND['ru']}</h1>" in response.content.decode()
 
 
-def test_404_for_a_draft_looks_like_any_other_404(client, db):
+def test_404_for_a_draft_looks_like_any_other_404(visitor, db):
     draft = make_draft(language="be", slug="чарнавік", title="Сакрэтны чарнавік")
 
-    hidden = client.get(draft.get_absolute_url())
-    missing = client.get(quote("/be/news/няма-такога/"))
+    hidden = visitor.get(draft.get_absolute_url())
+    missing = visitor.get(quote("/be/news/няма-такога/"))
 
     assert hidden.status_code == missing.status_code == 404
     assert "Сакрэтны" not in hidden.content.decode()
     assert main_content(hidden) == main_content(missing)
 
 
-def test_switcher_on_a_404_leads_to_each_language_home(client, db):
-    response = client.get("/be/nowhere/")
+def test_switcher_on_a_404_leads_to_each_language_home(visitor, db):
+    response = visitor.get("/be/nowhere/")
 
     html = response.content.decode()
     assert response.status_code == 404
@@ -265,8 +260,8 @@ def test_switcher_on_a_404_leads_to_each_language_home(client, db):
     assert 'href="/ru/" hreflang="ru"' in html
 
 
-def test_favicon_ico_leads_to_the_icon(client):
-    response = client.get("/favicon.ico")
+def test_favicon_ico_leads_to_the_icon(visitor):
+    response = visitor.get("/favicon.ico")
 
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")

@@ -11,9 +11,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actions import services
-from actions.models import Action, Campaign, MapCell, Takedown, Tally
+from actions.models import Action, MapCell, Takedown, Tally
 from soliday import publiccache
-from tests.actions_helpers import encode, stored_files, submit, two_colour
+from tests.helpers.actions import submit
+from tests.helpers.admin import messages_of
+from tests.helpers.files import stored_files
+from tests.helpers.images import encode, two_colour
 
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 
@@ -22,14 +25,7 @@ GEOJSON = "/api/actions.geojson"
 
 
 @pytest.fixture
-def letters(db):
-    return Campaign.objects.create(
-        slug="letters", name_en="Letters", starts_on=datetime.date(2026, 12, 10)
-    )
-
-
-@pytest.fixture
-def town(approved, campaign, letters):
+def town(approved, campaign, other_campaign):
     """Approved actions in three cities, two campaigns and a few hashtags."""
     return {
         "warsaw": approved(
@@ -42,7 +38,7 @@ def town(approved, campaign, letters):
             city="Vilnius", country="LT", latitude=54.69, longitude=25.28, hashtags=["bysoliday"]
         ),
         "krakow": approved(
-            campaign=letters,
+            campaign=other_campaign,
             city="Kraków",
             country="PL",
             latitude=50.06,
@@ -56,12 +52,12 @@ def detail(action):
     return reverse("actions:detail", args=[action.pk])
 
 
-def public_ids(client, campaign):
+def public_ids(visitor, campaign):
     """The ids of actions each public surface shows, and the campaign's counted total."""
-    gallery = client.get(reverse("actions:gallery")).content.decode()
-    feed = client.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
-    clusters = client.get(reverse("actions:map-clusters"), {"zoom": 20, "bbox": WORLD}).json()
-    geojson = client.get(GEOJSON).json()
+    gallery = visitor.get(reverse("actions:gallery")).content.decode()
+    feed = visitor.get(reverse("actions:feed-campaign", kwargs={"slug": campaign.slug}))
+    clusters = visitor.get(reverse("actions:map-clusters"), {"zoom": 20, "bbox": WORLD}).json()
+    geojson = visitor.get(GEOJSON).json()
     return {
         "gallery": {pk for pk in Action.objects.values_list("pk", flat=True)
                     if f'href="/en/actions/{pk}/"' in gallery},
@@ -70,7 +66,7 @@ def public_ids(client, campaign):
         "map": {point["id"] for point in clusters["points"]},
         "geojson": {feature["id"] for feature in geojson["features"]},
         "detail": {pk for pk in Action.objects.values_list("pk", flat=True)
-                   if client.get(f"/en/actions/{pk}/").status_code == 200},
+                   if visitor.get(f"/en/actions/{pk}/").status_code == 200},
     }  # fmt: skip
 
 
@@ -115,10 +111,10 @@ def take_down(capture, moderator, **criteria):
     ],
 )
 def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
-    client,
+    visitor,
     town,
     campaign,
-    letters,
+    other_campaign,
     moderator,
     media_dirs,
     django_capture_on_commit_callbacks,
@@ -126,13 +122,13 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
     expected,
 ):
     if criteria.get("campaign"):
-        criteria["campaign"] = letters
+        criteria["campaign"] = other_campaign
     everyone = {action.pk for action in town.values()}
-    before = public_ids(client, campaign)
+    before = public_ids(visitor, campaign)
     four_august = {town[name].pk for name in ("warsaw", "warsaw2", "vilnius")}
     assert before["gallery"] == before["detail"] == before["map"] == before["geojson"] == everyone
     assert before["feed"] == four_august
-    totals = total(campaign), total(letters)
+    totals = total(campaign), total(other_campaign)
 
     takedown = take_down(django_capture_on_commit_callbacks, moderator, **criteria)
 
@@ -142,15 +138,15 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
         hidden
     )
     assert set(takedown.actions.values_list("pk", flat=True)) == hidden
-    after = public_ids(client, campaign)
+    after = public_ids(visitor, campaign)
     for surface in ("gallery", "detail", "map", "geojson"):
         assert after[surface] == everyone - hidden, surface
     assert after["feed"] == four_august - hidden
     hidden_in = {c: len([pk for pk in hidden if Action.objects.get(pk=pk).campaign == c])
-                 for c in (campaign, letters)}  # fmt: skip
-    assert (total(campaign), total(letters)) == (
+                 for c in (campaign, other_campaign)}  # fmt: skip
+    assert (total(campaign), total(other_campaign)) == (
         totals[0] - hidden_in[campaign],
-        totals[1] - hidden_in[letters],
+        totals[1] - hidden_in[other_campaign],
     )
     # The photos left public storage (for private storage); the others' stayed.
     for action in town.values():
@@ -210,7 +206,7 @@ def test_a_takedown_needs_a_criterion_and_a_reason(town, moderator, criteria, er
 
 
 def test_a_takedown_matching_nothing_hides_nothing(
-    client, town, campaign, moderator, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, django_capture_on_commit_callbacks
 ):
     tallies = counts()
 
@@ -258,7 +254,7 @@ def test_a_scheduled_action_is_hidden_too(campaign, moderator, django_capture_on
 
 
 def test_approving_a_matching_action_during_the_takedown_holds_it_back(
-    client,
+    visitor,
     campaign,
     moderator,
     media_dirs,
@@ -278,7 +274,7 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
     assert matching.status == Action.Status.HIDDEN
     assert matching.takedown == takedown
     assert not matching.renditions_public and public_files(media_dirs, matching) == set()
-    assert client.get(detail(matching)).status_code == 404
+    assert visitor.get(detail(matching)).status_code == 404
     assert other.status == Action.Status.APPROVED
     assert total(campaign) == 1
 
@@ -287,7 +283,7 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
         assert services.lift_takedown(takedown, user=moderator, reason="Safe.").released == 1
     matching.refresh_from_db()
     assert matching.status == Action.Status.APPROVED and matching.takedown is None
-    assert client.get(detail(matching)).status_code == 200
+    assert visitor.get(detail(matching)).status_code == 200
     assert total(campaign) == 2
 
 
@@ -295,9 +291,9 @@ def test_approving_a_matching_action_during_the_takedown_holds_it_back(
 
 
 def test_lifting_republishes_and_the_counts_come_back_exactly(
-    client, town, campaign, moderator, media_dirs, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, media_dirs, django_capture_on_commit_callbacks
 ):
-    before_counts, before_ids = counts(), public_ids(client, campaign)
+    before_counts, before_ids = counts(), public_ids(visitor, campaign)
     takedown = take_down(django_capture_on_commit_callbacks, moderator, country="PL")
     assert counts() != before_counts
 
@@ -306,7 +302,7 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
 
     assert lifted == services.Lifted(was_active=True, released=3)
     assert counts() == before_counts
-    assert public_ids(client, campaign) == before_ids
+    assert public_ids(visitor, campaign) == before_ids
     takedown.refresh_from_db()
     assert not takedown.is_active
     assert takedown.lifted_by == moderator
@@ -318,7 +314,7 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
 
 
 def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
-    client, town, campaign, moderator, django_capture_on_commit_callbacks
+    visitor, town, campaign, moderator, django_capture_on_commit_callbacks
 ):
     by_country = take_down(django_capture_on_commit_callbacks, moderator, country="PL")
     by_city = take_down(django_capture_on_commit_callbacks, moderator, city="Warsaw")
@@ -332,8 +328,8 @@ def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(
     warsaw = Action.objects.filter(pk__in=[town["warsaw"].pk, town["warsaw2"].pk])
     assert {a.status for a in warsaw} == {Action.Status.HIDDEN}
     assert {a.takedown_id for a in warsaw} == {by_city.pk}
-    assert client.get(detail(town["warsaw"])).status_code == 404
-    assert client.get(detail(town["krakow"])).status_code == 200
+    assert visitor.get(detail(town["warsaw"])).status_code == 404
+    assert visitor.get(detail(town["krakow"])).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.lift_takedown(by_city, user=moderator, reason="Warsaw too.").released == 2
@@ -405,53 +401,53 @@ def test_moving_the_files_is_idempotent_and_survives_a_missing_file(
 
 
 def test_a_takedown_is_not_served_from_a_cached_answer(
-    client, town, moderator, django_capture_on_commit_callbacks
+    visitor, town, moderator, django_capture_on_commit_callbacks
 ):
     vilnius = town["vilnius"]
     clusters = reverse("actions:map-clusters") + f"?zoom=20&bbox={WORLD}"
-    first_map, first_geojson = client.get(clusters), client.get(GEOJSON)
+    first_map, first_geojson = visitor.get(clusters), visitor.get(GEOJSON)
     assert vilnius.pk in {p["id"] for p in first_map.json()["points"]}
     assert vilnius.pk in {f["id"] for f in first_geojson.json()["features"]}
     # The answers are cached: a change made behind the services' back is not seen...
     Action.objects.filter(pk=vilnius.pk).update(status=Action.Status.PENDING)
-    assert client.get(clusters).content == first_map.content
-    assert client.get(GEOJSON).content == first_geojson.content
+    assert visitor.get(clusters).content == first_map.content
+    assert visitor.get(GEOJSON).content == first_geojson.content
     Action.objects.filter(pk=vilnius.pk).update(status=Action.Status.APPROVED)
 
     # ...but a takedown is, at the very next request.
     take_down(django_capture_on_commit_callbacks, moderator, city="Vilnius")
 
-    assert vilnius.pk not in {p["id"] for p in client.get(clusters).json()["points"]}
-    assert vilnius.pk not in {f["id"] for f in client.get(GEOJSON).json()["features"]}
+    assert vilnius.pk not in {p["id"] for p in visitor.get(clusters).json()["points"]}
+    assert vilnius.pk not in {f["id"] for f in visitor.get(GEOJSON).json()["features"]}
 
 
 @pytest.mark.parametrize("url", [GEOJSON, f"/en/actions/map/clusters/?zoom=3&bbox={WORLD}"])
 def test_an_unchanged_answer_is_revalidated_with_a_304(
-    client, town, moderator, url, django_capture_on_commit_callbacks
+    visitor, town, moderator, url, django_capture_on_commit_callbacks
 ):
-    response = client.get(url)
+    response = visitor.get(url)
     etag = response["ETag"]
     assert response["Cache-Control"] == "public, no-cache"
 
-    again = client.get(url, headers={"If-None-Match": etag})
+    again = visitor.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again["ETag"] == etag and again.content == b""
-    assert client.get(url, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
-    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert visitor.get(url, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert visitor.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
     # Anything public changed: the old tag no longer matches.
     take_down(django_capture_on_commit_callbacks, moderator, country="LT")
-    changed = client.get(url, headers={"If-None-Match": etag})
+    changed = visitor.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
 
 
-def test_the_etag_differs_by_path_and_bad_requests_are_not_cached(client, town):
-    first = client.get(GEOJSON, {"country": "PL"})
-    second = client.get(GEOJSON, {"country": "LT"})
+def test_the_etag_differs_by_path_and_bad_requests_are_not_cached(visitor, town):
+    first = visitor.get(GEOJSON, {"country": "PL"})
+    second = visitor.get(GEOJSON, {"country": "LT"})
     assert first["ETag"] != second["ETag"]
 
-    bad = client.get(GEOJSON, {"limit": "0"})
+    bad = visitor.get(GEOJSON, {"limit": "0"})
     assert bad.status_code == 400
     assert "ETag" not in bad
 
@@ -479,7 +475,7 @@ def run(*args):
 
 
 def test_the_command_takes_down_lists_and_lifts(
-    town, moderator, letters, django_capture_on_commit_callbacks
+    town, moderator, other_campaign, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         output = run("--campaign", "letters", "--city", "kraków", "--reason", "Raids.",
@@ -487,7 +483,7 @@ def test_the_command_takes_down_lists_and_lifts(
 
     takedown = Takedown.objects.get()
     assert f"Takedown {takedown.pk}" in output and "1 actions hidden" in output
-    assert takedown.created_by == moderator and takedown.campaign == letters
+    assert takedown.created_by == moderator and takedown.campaign == other_campaign
     assert Action.objects.get(pk=town["krakow"].pk).status == Action.Status.HIDDEN
 
     listing = run("--list")
@@ -546,12 +542,8 @@ TAKEDOWNS = "/admin/actions/takedown/"
 ACTIONS = "/admin/actions/action/"
 
 
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
 def test_a_moderator_takes_down_from_the_add_form(
-    client, moderator_client, moderator, town, letters, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, other_campaign, django_capture_on_commit_callbacks
 ):
     page = moderator_client.get(TAKEDOWNS + "add/").content.decode()
     for name in ("campaign", "country", "city", "hashtag", "reason"):
@@ -571,8 +563,8 @@ def test_a_moderator_takes_down_from_the_add_form(
     assert "Takedown made: 3 actions are hidden." in messages_of(response)
     assert (takedown.country, takedown.created_by, takedown.hidden_count) == ("PL", moderator, 3)
     assert LogEntry.objects.filter(object_id=str(takedown.pk), action_flag=ADDITION).count() == 1
-    assert client.get(detail(town["warsaw"])).status_code == 404
-    assert client.get(detail(town["vilnius"])).status_code == 200
+    assert visitor.get(detail(town["warsaw"])).status_code == 404
+    assert visitor.get(detail(town["vilnius"])).status_code == 200
     # Its page is a record, with a way to lift it.
     content = response.content.decode()
     assert 'name="reason"' not in content
@@ -602,7 +594,7 @@ def test_the_add_form_refuses_bad_input(moderator_client, town, data, field):
 
 
 def test_a_moderator_lifts_a_takedown_from_its_page(
-    client, moderator_client, moderator, town, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, django_capture_on_commit_callbacks
 ):
     takedown = take_down(django_capture_on_commit_callbacks, moderator, country="LT")
     lift = reverse("admin:actions_takedown_lift", args=[takedown.pk])
@@ -618,7 +610,7 @@ def test_a_moderator_lifts_a_takedown_from_its_page(
     ]
     takedown.refresh_from_db()
     assert (takedown.lifted_by, takedown.lift_reason) == (moderator, "Safe.")
-    assert client.get(detail(town["vilnius"])).status_code == 200
+    assert visitor.get(detail(town["vilnius"])).status_code == 200
     assert f'href="{lift}"' not in response.content.decode()  # nothing left to lift
 
 
@@ -656,7 +648,7 @@ def test_lift_selected_asks_for_a_reason_then_reports(
 
 
 def test_emergency_takedown_from_the_actions_list(
-    client, moderator_client, moderator, town, campaign, django_capture_on_commit_callbacks
+    moderator_client, visitor, moderator, town, campaign, django_capture_on_commit_callbacks
 ):
     selected = [town["warsaw"].pk, town["warsaw2"].pk]
 
@@ -687,8 +679,8 @@ def test_emergency_takedown_from_the_actions_list(
         "admin:actions_takedown_change", args=[takedown.pk]
     )
     assert (takedown.campaign, takedown.city, takedown.hidden_count) == (None, "Warsaw", 2)
-    assert client.get(detail(town["warsaw2"])).status_code == 404
-    assert client.get(detail(town["krakow"])).status_code == 200
+    assert visitor.get(detail(town["warsaw2"])).status_code == 404
+    assert visitor.get(detail(town["krakow"])).status_code == 200
 
 
 def test_emergency_takedown_prefills_only_what_the_selection_shares(moderator_client, town):

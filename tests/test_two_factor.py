@@ -10,23 +10,12 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.actions_helpers import encode, submit, two_colour
-
 # Requests in Belarusian and Russian leave the language active in the thread.
 pytestmark = pytest.mark.usefixtures("in_english")
 
 LOGIN = "/admin/login/"
 ENROL = "/admin/two-factor/"
 CHANGELIST = "/admin/actions/action/?status=pending"
-
-
-@pytest.fixture
-def make_action(campaign, django_capture_on_commit_callbacks):
-    def make():
-        with django_capture_on_commit_callbacks(execute=True):
-            return submit(campaign, encode(two_colour((640, 480)), "JPEG"))
-
-    return make
 
 
 @pytest.fixture
@@ -83,9 +72,9 @@ def test_the_login_page_asks_for_the_code(db):
 
 
 def test_a_moderator_without_a_device_is_sent_to_enrol_before_anything_else(
-    moderator, moderators_need_2fa, make_action
+    moderator, moderators_need_2fa, submitted
 ):
-    action = make_action()
+    action = submitted()
     client = Client()
     response = log_in(client)
     assert response.status_code == 302
@@ -142,9 +131,9 @@ def test_an_empty_code_at_enrolment_is_refused_clearly(moderator, moderators_nee
 
 
 def test_after_enrolment_the_moderator_works_and_later_logs_in_with_a_code(
-    moderator, moderators_need_2fa, make_action
+    moderator, moderators_need_2fa, submitted
 ):
-    action = make_action()
+    action = submitted()
     client = Client()
     log_in(client)
     device = enrol(client)

@@ -1,17 +1,24 @@
-"""Plain helpers for the actions tests: pictures made in code, and actions made the way
-the submission form makes them (through services.submit_action)."""
+"""Pictures made in code: plain ones, and the ones phones send (EXIF with GPS, an ICC
+profile, XMP, HEIC, multi-picture JPEG), and a check that a stored picture carries none of it."""
 
 import io
+import os
 from pathlib import Path
 
 import pillow_heif
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms
 
-from actions import services
-from actions.models import ActionType, LocationPrecision
-
 RED, BLUE = (220, 20, 30), (20, 40, 220)
+
+
+def plain(size=(640, 480), colour=(200, 30, 40)):
+    return Image.new("RGB", size, colour)
+
+
+def noise(size=(640, 480)):
+    """Random pixels: they compress badly, so sizes and truncation are realistic."""
+    return Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
 
 
 def two_colour(size=(400, 200), first=RED, second=BLUE):
@@ -22,8 +29,11 @@ def two_colour(size=(400, 200), first=RED, second=BLUE):
     return image
 
 
-def gps_exif(orientation=None):
-    """EXIF the way phones write it: camera, date, and a GPS position in Minsk."""
+def gps_exif(
+    orientation=None, *, lat=(53.0, 54.0, 1.2), lat_ref="N", lon=(27.0, 33.0, 2.5), lon_ref="E"
+):
+    """EXIF the way phones write it: camera, date, and a GPS position, by default
+    53°54'1.2"N 27°33'2.5"E, in Minsk."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "PhoneMaker"
     exif[ExifTags.Base.Model] = "Phone 15"
@@ -31,11 +41,15 @@ def gps_exif(orientation=None):
     if orientation:
         exif[ExifTags.Base.Orientation] = orientation
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (53.0, 54.0, 1.2)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (27.0, 33.0, 2.5)
+    gps[ExifTags.GPS.GPSLatitudeRef] = lat_ref
+    gps[ExifTags.GPS.GPSLatitude] = lat
+    gps[ExifTags.GPS.GPSLongitudeRef] = lon_ref
+    gps[ExifTags.GPS.GPSLongitude] = lon
     return exif
+
+
+def srgb_profile():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 XMP = (
@@ -52,71 +66,62 @@ def encode(image, fmt, **kwargs):
     return buffer.getvalue()
 
 
+def make_image_bytes(fmt="JPEG", size=(640, 480), color=(200, 30, 40), **save_kwargs):
+    """A plain picture in `fmt`, as bytes."""
+    return encode(plain(size, color), fmt, **save_kwargs)
+
+
+def make_upload(name="photo.jpg", fmt="JPEG", size=(640, 480), content_type=None, **kwargs):
+    content_type = content_type or f"image/{fmt.lower()}"
+    return SimpleUploadedFile(name, make_image_bytes(fmt, size, **kwargs), content_type)
+
+
 def jpeg_with_everything(size=(1200, 900), orientation=None):
     """A phone JPEG: EXIF with GPS, an ICC profile, XMP and a comment."""
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     return encode(
         two_colour(size),
         "JPEG",
         exif=gps_exif(orientation).tobytes(),
-        icc_profile=icc,
+        icc_profile=srgb_profile(),
         xmp=XMP,
         comment=b"taken by Participant Name",
     )
 
 
-def heic_bytes(image, orientation=None):
+def photo_with_metadata(size=(2000, 1500), name="IMG_2041 at home in Minsk.jpg"):
+    """An upload the way phones send them: EXIF with a camera, a date and a GPS position
+    (53°54'N 27°33'E, in Minsk), and an ICC colour profile."""
+    exif = gps_exif(1, lat=(53.0, 54.0, 0.0), lon=(27.0, 33.0, 0.0))
+    data = encode(
+        plain(size, (180, 40, 50)),
+        "JPEG",
+        exif=exif.tobytes(),
+        icc_profile=srgb_profile(),
+        quality=90,
+    )
+    return upload(data, name)
+
+
+def heic_bytes(image=None, *, quality=90, **kwargs):
+    """A HEIC picture (`image`, or a plain one); `kwargs` as for saving, e.g. `exif`."""
     pillow_heif.register_heif_opener()
-    exif = gps_exif(orientation).tobytes()
-    return encode(image, "HEIF", exif=exif, quality=90)
+    return encode(plain() if image is None else image, "HEIF", quality=quality, **kwargs)
 
 
-def mpo_bytes(size=(800, 600)):
-    frames = [two_colour(size), Image.new("RGB", size, (0, 200, 0))]
+def mpo_bytes(size=(800, 600), first=None, second=(0, 200, 0)):
+    """A multi-picture JPEG, as some cameras write them: a first frame (two colours unless
+    `first` gives one) and a second one of colour `second`."""
+    frames = [two_colour(size) if first is None else plain(size, first), plain(size, second)]
     return encode(frames[0], "MPO", save_all=True, append_images=frames[1:])
 
 
-def animated_bytes(fmt, size=(200, 160)):
-    frames = [Image.new("RGB", size, RED), Image.new("RGB", size, BLUE)]
+def animated_bytes(fmt, size=(200, 160), first=RED, second=BLUE):
+    frames = [plain(size, first), plain(size, second)]
     return encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
 
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type)
-
-
-def submit(campaign, data=None, **overrides):
-    """An action as the form submits it; `data` is the photo's bytes (None: no photo).
-
-    The participant lets us keep the exact point, unless `location_precision` says less.
-    """
-    fields = {
-        "campaign": campaign,
-        "action_type": ActionType.PICKET,
-        "location_precision": LocationPrecision.EXACT,
-        "city": "Vilnius",
-        "country": "LT",
-        "latitude": 54.6872,
-        "longitude": 25.2797,
-        "hashtags": ["4august", "4августа"],
-        "caption": "Lanterns by the river.",
-        "alt_text": "Three people holding lanterns.",
-        "display_name": "",
-        "email": "",
-        "consent": True,
-        "upload": upload(data) if data is not None else None,
-        "language": "en",
-        **overrides,
-    }
-    return services.submit_action(**fields)
-
-
-def stored_files(root):
-    """Every file under `root`, as paths relative to it."""
-    root = Path(root)
-    if not root.exists():
-        return []
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def assert_no_metadata(path):
