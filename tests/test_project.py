@@ -33,8 +33,8 @@ def test_no_test_module_imports_another_or_conftest():
     """Shared helpers live in tests/helpers/, fixtures in conftest.py (pytest finds them)."""
     offenders = [
         f"{path.name} imports {name}"
-        for path in sorted(TESTS.glob("test_*.py"))
+        for path in sorted(TESTS.rglob("test_*.py"))
         for name in imported_names(path)
-        if name.startswith(("tests.test_", "tests.conftest", "test_", "conftest"))
+        if any(part.startswith("test_") or part == "conftest" for part in name.split("."))
     ]
     assert offenders == []

@@ -13,6 +13,9 @@ document.addEventListener("securitypolicyviolation", function (event) {
 LOCAL_SCHEMES = {"data", "blob", "about"}
 # axe-core's impacts that fail a page; the others are printed only.
 BLOCKING_IMPACTS = {"serious", "critical"}
+# The two screens every page is seen on: a phone and a desktop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
 
 
 class Watch:

@@ -4,8 +4,7 @@ rule's breach is reported (so a clean report on the portal's pages means somethi
 import pytest
 from django.conf import settings
 
-from tests.e2e.browser import BLOCKING_IMPACTS, run_axe
-from tests.e2e.conftest import PHONE
+from tests.e2e.browser import BLOCKING_IMPACTS, PHONE, run_axe
 
 pytestmark = pytest.mark.e2e
 

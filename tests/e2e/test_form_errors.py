@@ -4,9 +4,8 @@
 import pytest
 
 from actions.models import Action
-from tests.e2e.browser import focused
-from tests.e2e.conftest import PHONE
-from tests.e2e.test_keyboard import jpeg
+from tests.e2e.browser import PHONE, focused
+from tests.helpers.images import make_image_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +17,12 @@ def test_participant_corrects_the_form_without_choosing_the_photo_again(open_con
     page = context.new_page()
     page.goto("/en/actions/submit/")
     page.set_input_files(
-        "#id_photo", {"name": "again.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
+        "#id_photo",
+        {
+            "name": "again.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": make_image_bytes(color=(30, 90, 160)),
+        },
     )
     page.fill("#id_caption", CAPTION)
     page.check("#id_consent")

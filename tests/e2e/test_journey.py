@@ -15,8 +15,7 @@ from PIL import Image, ImageStat
 
 from actions import location
 from actions.models import Action, LocationPrecision
-from tests.e2e.browser import MAP_SHOWS_CITY
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.browser import DESKTOP, MAP_SHOWS_CITY, PHONE
 
 pytestmark = pytest.mark.e2e
 

@@ -5,25 +5,16 @@ on the focused file input, as the dialog would. Everything else is Tab, typing, 
 keys, Space and Enter. Every stop of the focus on the way must be visible and enabled.
 """
 
-import io
-
 import pytest
-from PIL import Image
 
 from actions import location
 from actions.models import Action, ActionType, LocationPrecision
-from tests.e2e.browser import focused, tab_to
-from tests.e2e.conftest import PHONE
+from tests.e2e.browser import PHONE, focused, tab_to
+from tests.helpers.images import make_image_bytes
 
 pytestmark = pytest.mark.e2e
 
 CAPTION = "Letters to prisoners, written by keyboard."
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (30, 90, 160)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def checked_precision(page):
@@ -43,7 +34,11 @@ def test_participant_sends_the_form_with_the_keyboard_alone(open_context, campai
     assert len(tab_to(page, "#id_no_photo")) == 1, "the photo is the first field after the skip"
     page.keyboard.press("Shift+Tab")
     page.locator(":focus").set_input_files(
-        {"name": "letters.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
+        {
+            "name": "letters.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": make_image_bytes(color=(30, 90, 160)),
+        }
     )
 
     tab_to(page, "#id_action_type")

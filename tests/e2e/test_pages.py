@@ -24,11 +24,12 @@ from actions.models import Action
 from news.models import Article
 from tests.e2e.browser import (
     BLOCKING_IMPACTS,
+    DESKTOP,
     OVERFLOWING_TEXT,
+    PHONE,
     describe_violation,
     run_axe,
 )
-from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 

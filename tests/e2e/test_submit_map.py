@@ -5,8 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.browser import MAP_SHOWS_CITY
-from tests.e2e.conftest import PHONE
+from tests.e2e.browser import MAP_SHOWS_CITY, PHONE
 
 pytestmark = pytest.mark.e2e
 
