@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -234,8 +235,10 @@ class SubmitForm(forms.Form):
 
     HONEYPOT = "website"
 
-    def __init__(self, *args, oversized=(), preselect=None, **kwargs):
+    def __init__(self, *args, oversized=(), repeated=0, preselect=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # More than one photo in the request (the form has one file field): refused.
+        self.repeated = repeated
         self.photo_image = None
         self.photo_location = None
         if self.is_bound and self.fields["no_photo"].widget.value_from_datadict(
@@ -298,6 +301,8 @@ class SubmitForm(forms.Form):
     def clean_photo(self):
         if not self.fields["photo"].required:
             return None
+        if self.repeated:
+            raise ValidationError(_("Send one photo with each form."), code="repeated")
         upload = self.cleaned_data.get("photo")
         self.photo_image = uploads.validate_upload(upload)
         return upload

@@ -36,18 +36,21 @@ def submit(request):
         )
         if not decision.allowed:
             return rate_limited(request, decision.retry_after)
-        # Before the body is read: stop reading a photo that is over the limit.
+        # Before the body is read: the one handler of this form's uploads keeps the
+        # first photo (not beyond the limit) and drops any other file.
         handler = PhotoUploadHandler(
             request, field_name="photo", max_bytes=settings.ACTIONS_PHOTO_MAX_BYTES
         )
-        request.upload_handlers.insert(0, handler)
+        request.upload_handlers = [handler]
     return _submit(request, handler)
 
 
 @csrf_protect
 def _submit(request, handler):
     if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES, oversized=handler.oversized)
+        form = SubmitForm(
+            request.POST, request.FILES, oversized=handler.oversized, repeated=handler.repeated
+        )
         if form.honeypot_filled:
             # A robot: it sees the same thanks page as a person, and nothing is stored.
             logger.info("Dropped a submission that filled the honeypot field.")
