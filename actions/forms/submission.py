@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -235,7 +236,7 @@ class SubmitForm(forms.Form):
 
     HONEYPOT = "website"
 
-    def __init__(self, *args, oversized=(), repeated=0, preselect=None, **kwargs):
+    def __init__(self, *args, oversized=(), repeated=0, preselect=None, offline=False, **kwargs):
         super().__init__(*args, **kwargs)
         # More than one photo in the request (the form has one file field): refused.
         self.repeated = repeated
@@ -262,6 +263,11 @@ class SubmitForm(forms.Form):
             # The upload handler stopped reading the file, so the field arrives empty.
             too_large = images.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)
             self.fields["photo"].error_messages["required"] = too_large.message
+        if offline:
+            # The database cannot be read: the chosen campaign travels on, unseen.
+            self.fields["campaign"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.campaigns = []
+            return
         field = self.fields["campaign"]
         field.queryset = Campaign.objects.active().prefetch_related("hashtags")
         # Evaluated once here; rendering the select reuses these rows.
@@ -293,6 +299,24 @@ class SubmitForm(forms.Form):
         rest = [choice for choice in ActionType.choices if choice[0] not in expected]
         field.choices = [(value, ActionType(value).label) for value in expected] + rest
         field.initial = expected[0]
+
+    @classmethod
+    def refilled(cls, data):
+        """The form showing what the participant typed, after the database failed.
+
+        Unbound, so nothing is validated again (that would read the database); the
+        photo is never refilled. The campaigns are offered when they can be read, else
+        the chosen one is kept in a hidden field.
+        """
+        skipped = {"photo", cls.HONEYPOT, "csrfmiddlewaretoken"}
+        initial = {name: data.get(name) for name in data if name not in skipped}
+        for name, field in cls.base_fields.items():
+            if isinstance(field, forms.BooleanField):
+                initial[name] = name in data  # a box left unticked is not sent
+        try:
+            return cls(initial=initial)
+        except DatabaseError:
+            return cls(initial=initial, offline=True)
 
     @property
     def honeypot_filled(self):
