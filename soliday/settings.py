@@ -209,6 +209,12 @@ TASKS = {
         ),
     }
 }
+# `manage.py worker` refreshes its heartbeat every TASKS_LEASE / 4 seconds; a task left
+# RUNNING by a worker not seen for TASKS_LEASE seconds is queued again (soliday.workers).
+TASKS_LEASE = env.int("TASKS_LEASE", default=60)
+# The same for a worker without heartbeat (a plain db_worker), counted from the task's
+# start: longer than any task may run.
+TASKS_UNTRACKED_LEASE = env.int("TASKS_UNTRACKED_LEASE", default=3600)
 
 # Security. Production runs behind TLS; the defaults are safe there and are
 # relaxed only where DEBUG is on.
