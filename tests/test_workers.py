@@ -100,11 +100,12 @@ def test_a_worker_killed_during_processing_leaves_the_photo_to_the_next_worker(
     photo = encode(noise((5000, 3750)), "JPEG", quality=95)
     action, result = queued_photo(campaign, django_capture_on_commit_callbacks, photo)
     database = connection.settings_dict
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
     env = {
         **os.environ,
         "DEBUG": "true",
         "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"postgres://{login}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
             f"{database['NAME']}"
         ),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
