@@ -2,15 +2,17 @@
 and moving hidden photos out of public storage.
 
 The immediate backend (the embedded default) runs a task as soon as it is
-enqueued; production runs `manage.py db_worker` with the database backend,
+enqueued; production runs `manage.py worker` with the database backend,
 which also supports waiting before a retry (`run_after`). Services queue these
 through `actions.services.queue`, by name; the tasks call the services.
 """
 
 from datetime import timedelta
 
+from django.dispatch import receiver
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.signals import task_finished
 
 from actions import photos
 from actions.services import processing, takedowns, visibility
@@ -52,3 +54,18 @@ def publish_due_actions():
 def hide_public_renditions(action_ids):
     """Move the photos of actions hidden by a takedown out of public storage."""
     return len(takedowns.hide_renditions(action_ids))
+
+
+@receiver(task_finished)
+def photo_task_failed(sender, task_result, **kwargs):
+    """A photo task that ended FAILED never recorded why itself (it records every error
+    it catches): its workers kept dying (soliday.workers.reclaim) or it was interrupted.
+    The photo then shows as "processing failed" to moderators, who may retry it."""
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    if task_result.task.module_path != process_action_photo.module_path:
+        return
+    (action_id,) = task_result.args
+    processing.record_processing_failure(
+        action_id, "Processing stopped: the worker died or was interrupted.", final=True
+    )

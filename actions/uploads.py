@@ -14,12 +14,14 @@ IPTC or comment, even for the minutes or hours the file waits for the worker.
 import io
 import math
 import re
+import tempfile
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
@@ -299,11 +301,16 @@ def _reencode(image):
 
 
 class PhotoUploadHandler(FileUploadHandler):
-    """Stop reading a photo once it is over the size limit, and refuse other files.
+    """The submission form's only upload handler: it keeps the first `photo` and nothing else.
 
-    Django would otherwise copy any upload to a temporary file whatever its size.
-    A file that is skipped is named in `oversized` so that the form can say why.
-    Put it first in `request.upload_handlers`; the usual handlers store what passes.
+    - A photo over `max_bytes` is not read further; the field is named in `oversized`
+      so that the form can say why it arrives empty.
+    - Any other file field, and any further `photo`, is read and dropped; a second
+      photo is counted in `repeated` so that the form can refuse the submission.
+    - It never raises SkipFile: Django's parser then closes every handler's file,
+      including a photo already received (a 500 when the form read it).
+    Install it as the only handler (`request.upload_handlers = [handler]`). The photo
+    stays in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file beyond.
     """
 
     def __init__(self, request=None, *, field_name, max_bytes):
@@ -311,20 +318,55 @@ class PhotoUploadHandler(FileUploadHandler):
         self.accepted_field = field_name
         self.max_bytes = max_bytes
         self.oversized = set()
+        self.repeated = 0
+        self._photo = None
+        self._seen = False
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
+        self._photo = None
         if field_name != self.accepted_field:
-            raise SkipFile
+            return
+        if self._seen:
+            self.repeated += 1
+            return
+        self._seen = True
         if self.content_length is not None and self.content_length > self.max_bytes:
             self.oversized.add(field_name)
-            raise SkipFile
+            return
+        # Closed with the upload (or by _drop()).
+        spooled = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+        self._photo = UploadedFile(
+            spooled,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=0,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
 
     def receive_data_chunk(self, raw_data, start):
+        if self._photo is None:
+            return None  # a field or a part we drop: read and forgotten
         if start + len(raw_data) > self.max_bytes:
             self.oversized.add(self.field_name)
-            raise SkipFile
-        return raw_data
+            self._drop()
+            return None
+        self._photo.file.write(raw_data)
+        return None
 
     def file_complete(self, file_size):
-        return None
+        photo, self._photo = self._photo, None
+        if photo is None:
+            return None
+        photo.size = file_size
+        photo.file.seek(0)
+        return photo
+
+    def upload_interrupted(self):
+        self._drop()
+
+    def _drop(self):
+        if self._photo is not None:
+            self._photo.close()
+            self._photo = None

@@ -193,6 +193,9 @@ ACTIONS_RATE_WINDOW = env.int("ACTIONS_RATE_WINDOW", default=3600)
 # A city with fewer approved actions than this in a campaign is counted and shown
 # under its country on every public page, so that no lonely participant is singled out.
 ACTIONS_MIN_CITY_COUNT = env.int("ACTIONS_MIN_CITY_COUNT", default=3)
+# `manage.py check_files --repair` deletes a file no row points to only once it is older
+# than this many seconds: it may belong to a transaction still open (an upload, a task).
+ACTIONS_ORPHAN_GRACE = env.int("ACTIONS_ORPHAN_GRACE", default=3600)
 # `manage.py purge` deletes rejected and withdrawn actions older than this many days.
 ACTIONS_PURGE_DAYS = env.int("ACTIONS_PURGE_DAYS", default=7)
 # How many proxies of ours (load balancer, TLS terminator) append to X-Forwarded-For
@@ -209,6 +212,12 @@ TASKS = {
         ),
     }
 }
+# `manage.py worker` refreshes its heartbeat every TASKS_LEASE / 4 seconds; a task left
+# RUNNING by a worker not seen for TASKS_LEASE seconds is queued again (soliday.workers).
+TASKS_LEASE = env.int("TASKS_LEASE", default=60)
+# The same for a worker without heartbeat (a plain db_worker), counted from the task's
+# start: longer than any task may run.
+TASKS_UNTRACKED_LEASE = env.int("TASKS_UNTRACKED_LEASE", default=3600)
 
 # Security. Production runs behind TLS; the defaults are safe there and are
 # relaxed only where DEBUG is on.

@@ -601,7 +601,6 @@ def test_every_field_has_a_label(participant, campaign):
 
 
 def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
-    from django.core.files.uploadhandler import MemoryFileUploadHandler
     from django.http.multipartparser import MultiPartParser
     from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
@@ -611,8 +610,7 @@ def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
         body = encode_multipart(BOUNDARY, {"city": "Hrodna", **files})
         meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
         handler = PhotoUploadHandler(field_name="photo", max_bytes=max_bytes)
-        handlers = [handler, MemoryFileUploadHandler()]
-        post, uploaded = MultiPartParser(meta, io.BytesIO(body), handlers).parse()
+        post, uploaded = MultiPartParser(meta, io.BytesIO(body), [handler]).parse()
         return handler, post, uploaded
 
     handler, post, uploaded = parse(1000, {"photo": upload(b"x" * 5000)})
@@ -622,10 +620,23 @@ def test_the_upload_handler_stops_reading_an_oversized_photo_and_other_files():
 
     handler, post, uploaded = parse(10_000, {"photo": upload(b"x" * 5000)})
     assert uploaded["photo"].size == 5000
+    assert uploaded["photo"].read() == b"x" * 5000
     assert handler.oversized == set()
 
     handler, post, uploaded = parse(10_000, {"other": upload(b"x" * 50)})
     assert "other" not in uploaded
+
+    # Another file after the photo is dropped; the photo stays open and whole.
+    handler, post, uploaded = parse(
+        10_000, {"photo": upload(b"y" * 300), "other": upload(b"x" * 50)}
+    )
+    assert list(uploaded) == ["photo"]
+    assert uploaded["photo"].read() == b"y" * 300
+
+    # A second photo is dropped and counted, so that the form refuses the request.
+    handler, post, uploaded = parse(10_000, {"photo": [upload(b"y" * 300), upload(b"z" * 30)]})
+    assert [f.size for f in uploaded.getlist("photo")] == [300]
+    assert handler.repeated == 1
 
 
 def test_an_email_longer_than_its_column_is_refused_beside_the_field(

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -234,8 +236,10 @@ class SubmitForm(forms.Form):
 
     HONEYPOT = "website"
 
-    def __init__(self, *args, oversized=(), preselect=None, **kwargs):
+    def __init__(self, *args, oversized=(), repeated=0, preselect=None, offline=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # More than one photo in the request (the form has one file field): refused.
+        self.repeated = repeated
         self.photo_image = None
         self.photo_location = None
         if self.is_bound and self.fields["no_photo"].widget.value_from_datadict(
@@ -259,6 +263,11 @@ class SubmitForm(forms.Form):
             # The upload handler stopped reading the file, so the field arrives empty.
             too_large = images.too_large_error(settings.ACTIONS_PHOTO_MAX_BYTES)
             self.fields["photo"].error_messages["required"] = too_large.message
+        if offline:
+            # The database cannot be read: the chosen campaign travels on, unseen.
+            self.fields["campaign"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            self.campaigns = []
+            return
         field = self.fields["campaign"]
         field.queryset = Campaign.objects.active().prefetch_related("hashtags")
         # Evaluated once here; rendering the select reuses these rows.
@@ -291,6 +300,24 @@ class SubmitForm(forms.Form):
         field.choices = [(value, ActionType(value).label) for value in expected] + rest
         field.initial = expected[0]
 
+    @classmethod
+    def refilled(cls, data):
+        """The form showing what the participant typed, after the database failed.
+
+        Unbound, so nothing is validated again (that would read the database); the
+        photo is never refilled. The campaigns are offered when they can be read, else
+        the chosen one is kept in a hidden field.
+        """
+        skipped = {"photo", cls.HONEYPOT, "csrfmiddlewaretoken"}
+        initial = {name: data.get(name) for name in data if name not in skipped}
+        for name, field in cls.base_fields.items():
+            if isinstance(field, forms.BooleanField):
+                initial[name] = name in data  # a box left unticked is not sent
+        try:
+            return cls(initial=initial)
+        except DatabaseError:
+            return cls(initial=initial, offline=True)
+
     @property
     def honeypot_filled(self):
         return bool(self.data.get(self.HONEYPOT, "").strip())
@@ -298,6 +325,8 @@ class SubmitForm(forms.Form):
     def clean_photo(self):
         if not self.fields["photo"].required:
             return None
+        if self.repeated:
+            raise ValidationError(_("Send one photo with each form."), code="repeated")
         upload = self.cleaned_data.get("photo")
         self.photo_image = uploads.validate_upload(upload)
         return upload

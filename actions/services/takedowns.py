@@ -114,12 +114,12 @@ def take_down(*, campaign=None, country="", city="", hashtag="", reason, user):
                 gettext("Taken down (%(takedown)s): %(reason)s")
                 % {"takedown": takedown, "reason": reason},
             )
-        # The database flip above is what hides the actions from every page. Their
-        # files have random, unlisted names in public storage and are moved to private
-        # storage within seconds, in batches, after the commit: thousands of copies
-        # must not hold the takedown's transaction open.
+        # The database flip above hides the actions from every page; their files leave
+        # public storage right after the commit, before the caller (the admin's request,
+        # the command) returns, whether or not a worker runs: one action per transaction,
+        # so thousands of copies do not hold the takedown's transaction open.
         public = [pk for pk, is_public in rows if is_public]
-        queue.hide_renditions_on_commit(public)
+        transaction.on_commit(lambda: hide_renditions_now(public))
         publiccache.bump_on_commit()
     return takedown
 
@@ -190,10 +190,22 @@ def lift_takedown(takedown, *, user, reason):
     return lifted
 
 
+def hide_renditions_now(action_ids):
+    """Move these hidden actions' renditions out of public storage now; returns the ids
+    moved. What a storage error left behind is queued for the task to try again."""
+    moved = hide_renditions(action_ids)
+    done = set(moved)
+    left = [pk for pk in action_ids if pk not in done]
+    if left:
+        queue.hide_renditions_on_commit(left)  # idempotent: the moved ones are skipped
+    return moved
+
+
 def hide_renditions(action_ids):
     """Move the renditions of actions no longer public out of public storage.
 
-    Called by the task take_down() queues. Idempotent: an action made public again
+    Called by take_down() once committed, and by the task that tries again what a
+    storage error left. Idempotent: an action made public again
     meanwhile, or already moved, is left alone. Returns the ids moved.
     """
     moved = []

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -20,6 +21,8 @@ from soliday import countries, ratelimit
 logger = logging.getLogger(__name__)
 
 RATE_SCOPE = "actions-submit"
+# Seconds a participant is asked to wait when the database failed.
+UNAVAILABLE_RETRY_AFTER = 60
 
 
 @csrf_exempt  # checked by _submit(), once the upload handler below is in place
@@ -36,18 +39,33 @@ def submit(request):
         )
         if not decision.allowed:
             return rate_limited(request, decision.retry_after)
-        # Before the body is read: stop reading a photo that is over the limit.
+        # Before the body is read: the one handler of this form's uploads keeps the
+        # first photo (not beyond the limit) and drops any other file.
         handler = PhotoUploadHandler(
             request, field_name="photo", max_bytes=settings.ACTIONS_PHOTO_MAX_BYTES
         )
-        request.upload_handlers.insert(0, handler)
+        request.upload_handlers = [handler]
     return _submit(request, handler)
 
 
 @csrf_protect
 def _submit(request, handler):
+    try:
+        return _form_page(request, handler)
+    except DatabaseError:
+        if request.method != "POST":
+            raise
+        # The transaction was rolled back and the files written in it deleted
+        # (services.submit_action): nothing of this submission is stored.
+        logger.warning("The database failed during a submission; nothing was stored.")
+        return database_unavailable(request)
+
+
+def _form_page(request, handler):
     if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES, oversized=handler.oversized)
+        form = SubmitForm(
+            request.POST, request.FILES, oversized=handler.oversized, repeated=handler.repeated
+        )
         if form.honeypot_filled:
             # A robot: it sees the same thanks page as a person, and nothing is stored.
             logger.info("Dropped a submission that filled the honeypot field.")
@@ -78,6 +96,14 @@ def _submit(request, handler):
     else:
         form = SubmitForm(preselect=request.GET.get("campaign"))
     return render(request, "actions/submit.html", {"form": form, "section": "submit"})
+
+
+def database_unavailable(request):
+    """503: nothing was stored; the form comes back with what was typed, but the photo."""
+    context = {"form": SubmitForm.refilled(request.POST), "section": "submit", "unavailable": True}
+    response = render(request, "actions/submit.html", context, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def rate_limited(request, retry_after):
