@@ -24,6 +24,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from soliday import links
+
 GENERATION_KEY = "publiccache:generation"
 BODY_KEY = "publiccache:body:"
 # How long a body is kept: a bump makes it unreachable at once, the timeout only
@@ -60,7 +62,7 @@ def _digest(*parts):
 def public_cache(view):
     """Serve a public GET from the shared cache while the public generation is unchanged.
 
-    The body is cached by (generation, language, full path); the ETag is derived from
+    The body is cached by (generation, language, origin, full path); the ETag is derived from
     the same, so If-None-Match gets a 304 without running the view. Only 200 answers
     are cached. Shared caches may store the answer but must revalidate it each time.
     """
@@ -72,7 +74,8 @@ def public_cache(view):
         current = generation()
         language = translation.get_language() or ""
         path = request.get_full_path()
-        digest = _digest(current, language, path)
+        # The origin too: absolute links in the answer start with the host asked for.
+        digest = _digest(current, language, links.origin(), path)
         etag = f'"{digest[:32]}"'
         # Weak comparison, as for If-None-Match: a compressing proxy may weaken the tag.
         sent = [

@@ -15,7 +15,7 @@ from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType
 from tests.helpers.actions import assert_nothing_private, submit
-from tests.helpers.pages import assert_csp_clean
+from tests.helpers.pages import assert_csp_clean, browse_from
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
@@ -379,7 +379,7 @@ def test_the_tag_page_costs_the_same_queries_for_2_and_20_actions(
 
 
 def test_the_action_page(visitor, approved, hidden, settings):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(visitor, settings)  # absolute links start with the host asked for
     older = approved(city="Riga", country="LV")
     action = approved(
         city="Warsaw",
