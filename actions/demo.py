@@ -125,17 +125,28 @@ def last_4_august(today):
     return day if day <= today else day.replace(year=today.year - 1)
 
 
+# The demo campaign stays open this many days after the day the demo is (re)loaded, so
+# the form can always be tried whenever `make run` is started.
+OPEN_DAYS = 30
+
+
 def load(stdout=None):
-    """Create the demo campaign and actions that do not exist yet."""
+    """Create the demo campaign and actions that do not exist yet; keep the campaign open."""
+    today = timezone.localdate()
     campaign, created_campaign = Campaign.objects.get_or_create(
         slug=CAMPAIGN["slug"],
         defaults={
             **CAMPAIGN,
-            "starts_on": last_4_august(timezone.localdate()),
+            "starts_on": last_4_august(today),
+            "ends_on": today + timedelta(days=OPEN_DAYS),
             "action_types": [str(t) for t in ACTION_TYPES],
             "is_active": True,
         },
     )
+    if campaign.ends_on is not None and campaign.ends_on < today + timedelta(days=OPEN_DAYS):
+        # Its dates follow today: open from the last 4 August to a month from now.
+        campaign.ends_on = today + timedelta(days=OPEN_DAYS)
+        campaign.save(update_fields=["ends_on"])
     if created_campaign:
         campaign.hashtags.set(HASHTAGS)
     evening = timezone.make_aware(datetime.datetime.combine(campaign.starts_on, datetime.time(19)))

@@ -44,6 +44,7 @@ PUBLIC_FIELDS = (
     "alt_text",
     "display_name",
     "submitted_at",
+    "happened_on",
     "published_at",
     "photo_status",
     "renditions",
@@ -116,8 +117,9 @@ def title(action):
 
 
 def day(action):
-    """The action's date in the portal's time zone: public times are dates."""
-    return timezone.localdate(action.submitted_at)
+    """The action's date: the day it happened if the participant gave it, else the day it
+    was sent in the portal's time zone. Public times are dates."""
+    return action.happened_on or timezone.localdate(action.submitted_at)
 
 
 def rendition(action, name):

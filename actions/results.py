@@ -122,8 +122,12 @@ def results(campaign):
         more=max(0, found.cities - len(cities)),
         more_count=max(0, named["actions"] - sum(row.count for row in cities)),
     )
-    # 4. The most recent days with actions, shown oldest first.
-    days = tallies.filter(dimension=D.DAY).order_by("-key").values_list("key", "count")[:MAX_DAYS]
+    # 4. The most recent of the campaign's days with actions, shown oldest first (ISO
+    # dates compare as strings).
+    days = tallies.filter(dimension=D.DAY, key__gte=campaign.starts_on.isoformat())
+    if campaign.ends_on:
+        days = days.filter(key__lte=campaign.ends_on.isoformat())
+    days = days.order_by("-key").values_list("key", "count")[:MAX_DAYS]
     by_day = []
     for key, count in reversed(days):
         try:

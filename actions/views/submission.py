@@ -72,6 +72,7 @@ def _submit(request, handler):
                 upload=data["photo"],
                 language=translation.get_language(),
                 blur_faces=data["blur_faces"],
+                happened_on=data["happened_on"],
             )
             services.mail_receipt_on_commit(action)
             return receipts.give(redirect("actions:thanks"), action.receipt_token)
