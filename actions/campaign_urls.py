@@ -9,4 +9,5 @@ app_name = "campaigns"
 urlpatterns = [
     # str, not slug: campaign slugs may be Cyrillic (allow_unicode).
     path("<str:slug>/", campaigns.detail, name="detail"),
+    path("<str:slug>/embed/", campaigns.embed, name="embed"),
 ]

@@ -215,7 +215,7 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text):
+def safe_cell(text):
     """A text cell that no spreadsheet runs as a formula."""
     text = str(text or "")
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
@@ -227,14 +227,14 @@ def csv_row(action):
     return [
         action.pk,
         absolute(action.get_absolute_url()),
-        _cell(action.campaign.slug),
+        safe_cell(action.campaign.slug),
         action.action_type,
-        _cell(city(action)),
+        safe_cell(city(action)),
         action.country,
         "" if action.public_latitude is None else action.public_latitude,
         "" if action.public_longitude is None else action.public_longitude,
         day(action).isoformat(),
-        _cell(action.caption),
-        _cell(action.alt_text),
-        _cell(" ".join(f"#{name}" for name in hashtags(action))),
+        safe_cell(action.caption),
+        safe_cell(action.alt_text),
+        safe_cell(" ".join(f"#{name}" for name in hashtags(action))),
     ]

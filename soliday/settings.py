@@ -236,6 +236,10 @@ CONTENT_SECURITY_POLICY = env.str(
         "frame-ancestors 'none'"
     ),
 )
+# Who may show the embeddable campaign counter (/<lang>/campaigns/<slug>/embed/) in an
+# iframe: CSP frame-ancestors sources, e.g. https://partner.example https://*.media.example;
+# "*" (the default) is any site; empty: none. Every other page may not be framed at all.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 
 # The map's base layer: empty means the offline country outlines served by the portal
 # (no request leaves the site). A tile server, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png,

@@ -1,11 +1,16 @@
 """A campaign's page: its results, ways to take part and materials (queries: actions.results)."""
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from actions import results, stats
 from actions.models import Campaign, CampaignIdea, CampaignMaterial
+from soliday.middleware import embeddable
+from soliday.publiccache import public_cache
+
+# How long partners' visitors' browsers and proxies may keep the embedded counter.
+EMBED_MAX_AGE = 60
 
 
 @require_GET
@@ -26,3 +31,20 @@ def detail(request, slug):
         "section": "campaigns",
     }
     return render(request, "actions/campaign.html", context)
+
+
+@require_GET
+@embeddable
+@public_cache(max_age=EMBED_MAX_AGE)
+def embed(request, slug):
+    """The campaign's counter for an iframe on partners' sites. Queries: the campaign, its
+    counters (actions.results.counters)."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    total, countries, cities = results.counters(campaign)
+    context = {
+        "campaign": campaign,
+        "counters": {"total": total, "countries": countries, "cities": cities},
+        "min_city_count": stats.min_city_count(),
+        "open": campaign.is_active and campaign.accepts(timezone.localdate()),
+    }
+    return render(request, "actions/embed.html", context)
