@@ -172,6 +172,27 @@ def _draw(found):
     )
 
 
+def counters_of(campaigns):
+    """{campaign id: (total, countries, cities)} for the campaigns index: one query.
+
+    Cities with fewer than K actions are not counted (their countries are)."""
+    rows = (
+        Tally.objects.filter(
+            campaign__in=campaigns, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0
+        )
+        .values("campaign")
+        .annotate(
+            total=Sum("count", filter=Q(dimension=D.TOTAL), default=0),
+            countries=Count("id", filter=Q(dimension=D.COUNTRY)),
+            cities=Count("id", filter=Q(dimension=D.CITY, count__gte=stats.min_city_count())),
+        )
+        .order_by()
+    )
+    found = {campaign.pk: (0, 0, 0) for campaign in campaigns}
+    found.update({row["campaign"]: (row["total"], row["countries"], row["cities"]) for row in rows})
+    return found
+
+
 def in_language(queryset, language):
     """Rows in `language`, or in English when there are none: one query for both."""
     rows = list(queryset.filter(language__in={language, "en"}))

@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("actions/", include("actions.urls")),
     path("campaigns/", include("actions.campaign_urls")),
     path("privacy/", views.privacy, name="privacy"),
+    path("about/", views.about, name="about"),
 )
 
 if settings.SERVE_MEDIA:

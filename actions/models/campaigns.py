@@ -96,6 +96,12 @@ class Campaign(models.Model):
         its closing date, both included (no closing date: open from the opening on)."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
+    def phase(self, today):
+        """ "upcoming" before the opening date, "open" on the campaign's days, "past" after."""
+        if today < self.starts_on:
+            return "upcoming"
+        return "open" if self.accepts(today) else "past"
+
     def _localised(self, field):
         language = translation.get_language() or "en"
         return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en")

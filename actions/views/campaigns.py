@@ -14,6 +14,26 @@ EMBED_MAX_AGE = 60
 
 
 @require_GET
+def index(request):
+    """Every campaign, newest first, with its dates, whether it is upcoming, on now or past,
+    and its counters. Queries: the campaigns, their counters (actions.results.counters_of)."""
+    campaigns = list(Campaign.objects.order_by("-starts_on", "-id"))
+    numbers = results.counters_of(campaigns)
+    today = timezone.localdate()
+    names = ("total", "countries", "cities")
+    rows = [
+        {
+            "campaign": campaign,
+            "phase": campaign.phase(today),
+            "counters": dict(zip(names, numbers[campaign.pk], strict=True)),
+        }
+        for campaign in campaigns
+    ]
+    context = {"rows": rows, "min_city_count": stats.min_city_count(), "section": "campaigns"}
+    return render(request, "actions/campaign_list.html", context)
+
+
+@require_GET
 def detail(request, slug):
     """Queries: the campaign and its hashtags, its results (actions.results.results), its
     ways to take part and materials, the featured photos with their hashtags."""
@@ -28,6 +48,7 @@ def detail(request, slug):
         ),
         "featured": results.latest_photos(campaign, results.FEATURED, featured=True),
         "min_city_count": stats.min_city_count(),
+        "phase": campaign.phase(timezone.localdate()),
         "section": "campaigns",
     }
     return render(request, "actions/campaign.html", context)
