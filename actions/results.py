@@ -19,14 +19,16 @@ from taggit.models import Tag
 
 from actions import charts, public, stats
 from actions.models import ActionType, Campaign, Tally
-from soliday import countries
+from soliday import countries, localise
 
 D = Tally.Dimension
 TOP_COUNTRIES = 10
 TOP_CITIES = 10
 TOP_HASHTAGS = 12
-# The per-day chart shows the most recent days that have actions.
-MAX_DAYS = 60
+# Results by day show the most recent days that have actions (a year and more); the
+# chart draws days up to CHART_DAYS of them, weeks beyond (a column stays visible).
+MAX_DAYS = 400
+CHART_DAYS = 62
 FEATURED = 8
 HOME_PHOTOS = 6
 
@@ -167,9 +169,22 @@ def _draw(found):
     found.by_type.chart = charts.bars(
         pairs(found.by_type.rows), title=_("Approved actions by type of action")
     )
-    found.by_day.chart = charts.columns(
-        pairs(found.by_day.rows), title=_("Approved actions per day")
-    )
+    found.by_day.chart = _day_chart(found.by_day.rows)
+
+
+def _day_chart(rows):
+    """Columns per day with short labels ("4 Aug", "4 жні"); per week (Monday to Sunday,
+    labelled by its Monday) when there are more than CHART_DAYS days."""
+    days = [(datetime.date.fromisoformat(row.key), row.count) for row in rows]
+    if len(days) <= CHART_DAYS:
+        columns = [(localise.short_date(day), count) for day, count in days]
+        return charts.columns(columns, title=_("Approved actions per day"))
+    weeks = {}
+    for day, count in days:
+        monday = day - datetime.timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + count
+    columns = [(localise.short_date(monday), count) for monday, count in sorted(weeks.items())]
+    return charts.columns(columns, title=_("Approved actions per week"))
 
 
 def counters_of(campaigns):

@@ -342,7 +342,8 @@ def test_scheduled_status_names_the_time(participant, send, approve):
     html = page(participant, action.receipt_token).content.decode()
     assert "Approved, published later" in html
     assert timezone.localtime(when).strftime("%H:%M") in html
-    assert settings.TIME_ZONE in html
+    assert "(Vilnius time)" in html  # a place, not the identifier Europe/Vilnius
+    assert "Europe/Vilnius" not in html
 
 
 def test_approved_status_links_the_public_page(participant, send, approve):
@@ -632,7 +633,7 @@ def test_the_time_is_read_in_the_portals_time_zone(participant, send, settings):
     typed = typed.replace(second=0, microsecond=0)
 
     html = page(participant, action.receipt_token).content.decode()
-    assert "America/New_York" in html
+    assert "time zone New York" in html
     participant.post(
         DELAY, {"token": action.receipt_token, "not_before": typed.strftime("%Y-%m-%dT%H:%M")}
     )
@@ -842,3 +843,19 @@ def test_the_receipt_page_exists_in_every_language(participant, send):
         response = participant.get(url, {"token": action.receipt_token})
         assert response.status_code == 200
         assert f'<html lang="{code}">' in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "place"), [("be", "Вільнюс"), ("ru", "Вильнюс")])
+def test_the_time_zone_is_a_place_in_the_participants_language(
+    participant, send, approve, language, place
+):
+    action = send()
+    services.set_not_before(action, timezone.now() + timedelta(days=2))
+    approve(action)
+
+    html = participant.get(
+        f"/{language}/actions/receipt/", {"token": action.receipt_token}
+    ).content.decode()
+
+    assert place in html
+    assert "Europe/Vilnius" not in html

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from actions import services
 from actions.forms.receipts import NotBeforeForm, WithdrawForm
 from actions.models import Action
-from soliday import countries
+from soliday import countries, localise
 
 # The thanks page learns the token from a short-lived signed cookie set on the
 # redirect after the form: the token is never kept on the server. One cookie per
@@ -149,7 +149,8 @@ def _render(request, action, token, *, delay_form=None, withdraw_form=None):
         "delayable": delayable,
         "delay_form": delay_form or NotBeforeForm(initial={"not_before": action.not_before}),
         "withdraw_form": withdraw_form or WithdrawForm(),
-        "time_zone": settings.TIME_ZONE,
+        # "Vilnius", "Вільнюс": a place, not the identifier Europe/Vilnius.
+        "time_zone": localise.time_zone_place(settings.TIME_ZONE),
         "purge_days": settings.ACTIONS_PURGE_DAYS,
         "Status": Action.Status,
     }
