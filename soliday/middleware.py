@@ -86,8 +86,9 @@ def framable_policy():
 def embeddable(view):
     """A page partners show in an iframe on their sites: no X-Frame-Options, the policy's
     frame-ancestors from EMBED_FRAME_ANCESTORS, and Cross-Origin-Resource-Policy
-    cross-origin so that a page with cross-origin isolation (COEP) may frame it too.
-    Every other page keeps frame-ancestors 'none' and same-origin."""
+    cross-origin with Cross-Origin-Embedder-Policy require-corp, which a page with
+    cross-origin isolation asks of every document it frames (the page's own files are
+    same-origin, so it loses nothing). Every other page keeps frame-ancestors 'none'."""
 
     @xframe_options_exempt
     @functools.wraps(view)
@@ -96,6 +97,7 @@ def embeddable(view):
         if settings.CONTENT_SECURITY_POLICY:
             response["Content-Security-Policy"] = framable_policy()
         response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        response["Cross-Origin-Embedder-Policy"] = "require-corp"
         return response
 
     return wrapped

@@ -156,6 +156,7 @@ def test_a_partner_embeds_the_live_counter(visitor, campaign, counted):
     assert "frame-ancestors 'none'" not in policy
     assert "script-src 'self'" in policy  # the rest of the policy is the site's
     assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert response["Cross-Origin-Embedder-Policy"] == "require-corp"
     assert response["Cache-Control"] == "public, max-age=60"
     assert "Day of Solidarity with Belarus" in html
     assert "cities with at least 2 actions" in html
