@@ -86,9 +86,28 @@ def letter_pdf(lines=LETTER_LINES):
     return out.getvalue()
 
 
+# Each material in every language: its title there, the kind, the file's name and maker.
 MATERIALS = [
-    ("Poster #4august (A-series, PNG)", CampaignMaterial.Kind.POSTER, "poster.png", poster_png),
-    ("Letter to the ministry (template)", CampaignMaterial.Kind.LETTER, "letter.pdf", letter_pdf),
+    (
+        {
+            "en": "Poster #4august (A-series, PNG)",
+            "be": "Плакат #4august (фармат A, PNG)",
+            "ru": "Плакат #4august (формат A, PNG)",
+        },
+        CampaignMaterial.Kind.POSTER,
+        "poster.png",
+        poster_png,
+    ),
+    (
+        {
+            "en": "Letter to the ministry (template)",
+            "be": "Ліст у міністэрства (узор)",
+            "ru": "Письмо в министерство (образец)",
+        },
+        CampaignMaterial.Kind.LETTER,
+        "letter.pdf",
+        letter_pdf,
+    ),
 ]
 
 
@@ -103,12 +122,17 @@ def load_take_part(campaign):
             defaults={"body": body, "order": order},
         )
         created += new
-    for order, (title, kind, name, make) in enumerate(MATERIALS):
+    wanted = [
+        (order, language, title, kind, name, make)
+        for order, (titles, kind, name, make) in enumerate(MATERIALS)
+        for language, title in titles.items()
+    ]
+    for order, language, title, kind, name, make in wanted:
         if CampaignMaterial.objects.filter(campaign=campaign, title=title).exists():
             continue
         material = CampaignMaterial(
             campaign=campaign,
-            language="en",
+            language=language,
             title=title,
             kind=kind,
             order=order,

@@ -148,10 +148,14 @@ def test_results_by_day_show_only_the_campaigns_days(
     assert results.results(campaign).total == 3  # the total still counts every action
 
 
-def test_the_demo_campaign_is_open_on_the_day_the_demo_is_loaded(db):
+def test_the_demo_campaign_is_open_on_the_day_the_demo_is_loaded(db, visitor):
     demo.load()
     campaign = Campaign.objects.get(slug=demo.CAMPAIGN["slug"])
     assert campaign.accepts(TODAY)
+    # Its materials are in each language, not only English.
+    page = visitor.get(f"/be/campaigns/{campaign.slug}/").content.decode()
+    assert "Ліст у міністэрства (узор)" in page
+    assert "Letter to the ministry" not in page
     # Loaded again a year later (the dates follow the day it is loaded).
     Campaign.objects.filter(pk=campaign.pk).update(ends_on=TODAY - 300 * DAY)
 
