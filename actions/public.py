@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 
 from actions.models import Action
 from actions.pagination import newer_than, older_than
-from soliday import countries
+from soliday import countries, localise
 from soliday.links import absolute
 
 PUBLIC_FIELDS = (
@@ -105,8 +105,10 @@ def city(action):
 
 
 def place(action):
-    """ "City, Country", or the country alone while the city is not named; "" without one."""
-    return ", ".join(name for name in (city(action), countries.name(action.country)) if name)
+    """ "City, Country" in the active language (localise.city_name: "Варшава, Польшча"), or
+    the country alone while the city is not named; "" without one."""
+    named = localise.city_name(city(action), action.country)
+    return ", ".join(name for name in (named, countries.name(action.country)) if name)
 
 
 def title(action):

@@ -118,7 +118,8 @@ def results(campaign):
     cities = []
     for key, count in city_rows:
         country, city = stats.split_city_key(key)
-        cities.append(Row(f"{city}, {countries.name(country)}", count, key))
+        label = f"{localise.city_name(city, country)}, {countries.name(country)}"
+        cities.append(Row(label, count, key))
     found.by_city = Breakdown(
         cities,
         more=max(0, found.cities - len(cities)),

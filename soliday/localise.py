@@ -1,8 +1,12 @@
 """What Django's formats do not say in Belarusian and Russian, from CLDR (Babel): short
-dates for charts ("4 жні", "4 авг."), and the place a time zone is named after
-("Вільнюс" rather than "Europe/Vilnius")."""
+dates for charts ("4 жні", "4 авг."), the place a time zone is named after ("Вільнюс"
+rather than "Europe/Vilnius"), and the names of the cities CLDR knows ("Варшава" for
+Warsaw, in the official Belarusian orthography, as the portal's catalogue is written).
+"""
 
-from babel.core import Locale, UnknownLocaleError
+import functools
+
+from babel.core import Locale, UnknownLocaleError, get_global
 from babel.dates import format_date, get_timezone_location
 from django.utils import translation
 
@@ -30,3 +34,33 @@ def time_zone_place(name):
         return get_timezone_location(name, locale=_locale(), return_city=True)
     except (LookupError, ValueError):
         return name
+
+
+@functools.cache
+def _city_names(locale_name):
+    """{(country, English name): name in `locale_name`} for the ~420 cities CLDR names
+    time zones after (capitals and large cities), where the name differs."""
+    locale = Locale.parse(locale_name)
+    english = Locale.parse("en")
+    names = {}
+    for zone, country in get_global("zone_territories").items():
+        local = locale.time_zones.get(zone, {}).get("city")
+        if not local:
+            continue
+        # English CLDR names only cities whose name is not the zone's last part.
+        name = english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1]
+        name = name.replace("_", " ")
+        if local != name:
+            names[(country, name.casefold())] = local
+    return names
+
+
+def city_name(city, country):
+    """`city` (as the gazetteer and participants write it, in Latin script) in the active
+    language where CLDR knows it, else as it is."""
+    if not city:
+        return city
+    language = translation.get_language() or "en"
+    if language == "en":
+        return city
+    return _city_names(LOCALES.get(language, language)).get((country, city.casefold()), city)

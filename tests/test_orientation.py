@@ -186,3 +186,34 @@ def test_the_home_page_says_when_the_campaign_is_past(visitor, db):
 
     assert "<strong>Past</strong>" in html
     assert "?campaign=over" not in html
+
+
+# City names in the page's language
+
+
+@pytest.mark.parametrize(
+    ("language", "warsaw", "poland"), [("be", "Варшава", "Польшча"), ("ru", "Варшава", "Польша")]
+)
+def test_a_city_is_named_in_the_pages_language_where_cldr_knows_it(
+    visitor, approved, every_city_named, language, warsaw, poland
+):
+    action = approved(city="Warsaw", country="PL", latitude=52.2, longitude=21.0)
+    approved(city="Hrodna", country="BY", latitude=53.7, longitude=23.8)
+
+    page = visitor.get(f"/{language}{action.get_absolute_url()[3:]}").content.decode()
+    campaign = visitor.get(f"/{language}/campaigns/4august/").content.decode()
+
+    assert f"{warsaw}, {poland}" in page
+    assert f"{warsaw}, {poland}" in campaign
+    assert "Hrodna" in campaign  # CLDR does not name it: as the participant wrote it
+
+
+def test_vilnius_is_named_in_the_official_belarusian_orthography(
+    visitor, approved, every_city_named
+):
+    action = approved(city="Vilnius", country="LT", latitude=54.7, longitude=25.3)
+
+    page = visitor.get(f"/be{action.get_absolute_url()[3:]}").content.decode()
+
+    assert "Вільнюс" in page
+    assert "Вільня" not in page  # the classical orthography's name
