@@ -28,4 +28,5 @@ urlpatterns = [
     path("<int:pk>/", gallery.detail, name="detail"),
     path("map/", maps.map_page, name="map"),
     path("map/clusters/", maps.clusters, name="map-clusters"),
+    path("map/places/", maps.map_places, name="map-places"),
 ]

@@ -74,7 +74,8 @@
     if (strings.tileUrl) {
       L.tileLayer(strings.tileUrl, { attribution: strings.tileAttribution, maxZoom: 18 }).addTo(map);
     } else {
-      map.attributionControl.addAttribution("Natural Earth");
+      map.attributionControl.addAttribution("Natural Earth, GeoNames");
+      if (window.SolidayPlaces) { window.SolidayPlaces.attach(map, strings.placesUrl); }
       fetch(strings.outlines)
         .then(function (response) { return response.json(); })
         .then(function (data) {

@@ -178,8 +178,9 @@
       zoomInTitle: element.dataset.zoomInTitle,
       zoomOutTitle: element.dataset.zoomOutTitle
     }).addTo(map);
-    map.attributionControl.addAttribution("Natural Earth");
+    map.attributionControl.addAttribution("Natural Earth, GeoNames");
     map.setView([50, 20], 2);
+    if (window.SolidayPlaces) { window.SolidayPlaces.attach(map, element.dataset.placesUrl); }
     fetch(element.dataset.countries)
       .then(function (response) { return response.json(); })
       .then(function (data) {

@@ -124,3 +124,17 @@ def test_the_maps_controls_speak_the_pages_language(
     assert page.locator("[title='Zoom in']").count() == 0
     watch.settle(page)
     watch.assert_clean(path)
+
+
+def test_the_map_names_places_in_the_pages_language(open_context, site, demo, screenshots):
+    context, watch = open_context(PHONE)
+    page = context.new_page()
+
+    page.goto("/be/actions/map/")
+
+    page.locator(".map-place__name").first.wait_for()
+    names = page.locator(".map-place__name").all_inner_texts()
+    assert "Масква" in names, names
+    watch.settle(page)
+    page.screenshot(path=screenshots / "map-places-be-390.png")
+    watch.assert_clean("the map with places")
