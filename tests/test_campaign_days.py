@@ -164,3 +164,16 @@ def test_the_demo_campaign_is_open_on_the_day_the_demo_is_loaded(db, visitor):
     campaign.refresh_from_db()
     assert campaign.accepts(TODAY)
     assert campaign.ends_on == TODAY + demo.OPEN_DAYS * DAY
+
+
+@pytest.mark.usefixtures("every_city_named")
+def test_an_action_shows_the_day_it_happened(visitor, approved, campaign):
+    set_days(campaign, TODAY - 20 * DAY, None)
+    action = approved(city="Riga", country="LV", happened_on=TODAY - 12 * DAY)
+
+    page = visitor.get(action.get_absolute_url()).content.decode()
+    gallery = visitor.get("/en/actions/").content.decode()
+
+    day = (TODAY - 12 * DAY).isoformat()
+    assert f'<time datetime="{day}">' in page
+    assert f'<time datetime="{day}">' in gallery
