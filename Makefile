@@ -37,6 +37,8 @@ demo: migrate
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
 
+# Links in mail and from commands (no request to take the host from) follow PORT.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo
 	@echo "  Admin account: make superuser"

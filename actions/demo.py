@@ -86,9 +86,28 @@ def letter_pdf(lines=LETTER_LINES):
     return out.getvalue()
 
 
+# Each material in every language: its title there, the kind, the file's name and maker.
 MATERIALS = [
-    ("Poster #4august (A-series, PNG)", CampaignMaterial.Kind.POSTER, "poster.png", poster_png),
-    ("Letter to the ministry (template)", CampaignMaterial.Kind.LETTER, "letter.pdf", letter_pdf),
+    (
+        {
+            "en": "Poster #4august (A-series, PNG)",
+            "be": "Плакат #4august (фармат A, PNG)",
+            "ru": "Плакат #4august (формат A, PNG)",
+        },
+        CampaignMaterial.Kind.POSTER,
+        "poster.png",
+        poster_png,
+    ),
+    (
+        {
+            "en": "Letter to the ministry (template)",
+            "be": "Ліст у міністэрства (узор)",
+            "ru": "Письмо в министерство (образец)",
+        },
+        CampaignMaterial.Kind.LETTER,
+        "letter.pdf",
+        letter_pdf,
+    ),
 ]
 
 
@@ -103,12 +122,17 @@ def load_take_part(campaign):
             defaults={"body": body, "order": order},
         )
         created += new
-    for order, (title, kind, name, make) in enumerate(MATERIALS):
+    wanted = [
+        (order, language, title, kind, name, make)
+        for order, (titles, kind, name, make) in enumerate(MATERIALS)
+        for language, title in titles.items()
+    ]
+    for order, language, title, kind, name, make in wanted:
         if CampaignMaterial.objects.filter(campaign=campaign, title=title).exists():
             continue
         material = CampaignMaterial(
             campaign=campaign,
-            language="en",
+            language=language,
             title=title,
             kind=kind,
             order=order,
@@ -125,17 +149,28 @@ def last_4_august(today):
     return day if day <= today else day.replace(year=today.year - 1)
 
 
+# The demo campaign stays open this many days after the day the demo is (re)loaded, so
+# the form can always be tried whenever `make run` is started.
+OPEN_DAYS = 30
+
+
 def load(stdout=None):
-    """Create the demo campaign and actions that do not exist yet."""
+    """Create the demo campaign and actions that do not exist yet; keep the campaign open."""
+    today = timezone.localdate()
     campaign, created_campaign = Campaign.objects.get_or_create(
         slug=CAMPAIGN["slug"],
         defaults={
             **CAMPAIGN,
-            "starts_on": last_4_august(timezone.localdate()),
+            "starts_on": last_4_august(today),
+            "ends_on": today + timedelta(days=OPEN_DAYS),
             "action_types": [str(t) for t in ACTION_TYPES],
             "is_active": True,
         },
     )
+    if campaign.ends_on is not None and campaign.ends_on < today + timedelta(days=OPEN_DAYS):
+        # Its dates follow today: open from the last 4 August to a month from now.
+        campaign.ends_on = today + timedelta(days=OPEN_DAYS)
+        campaign.save(update_fields=["ends_on"])
     if created_campaign:
         campaign.hashtags.set(HASHTAGS)
     evening = timezone.make_aware(datetime.datetime.combine(campaign.starts_on, datetime.time(19)))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from actions import public
+from soliday import links
 
 CHUNK = 2000
 
@@ -36,7 +37,8 @@ def csv_response(campaigns):
     name = campaigns[0].slug if len(campaigns) == 1 else "campaigns"
     filename = f"actions-{name}-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
-        (writer.writerow(line) for line in rows(campaigns)), content_type="text/csv; charset=utf-8"
+        links.streamed(writer.writerow(line) for line in rows(campaigns)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"

@@ -99,8 +99,15 @@ class Gazetteer:
                     # lead to the main name ("Warsaw").
                     entries.append((key, index, kind, name if kind == CYRILLIC else None))
         entries.sort()
+        self._by_population = None
         self.keys = [entry[0] for entry in entries]
         self.entries = entries
+
+    def by_population(self):
+        """Every city, most populous first (sorted once)."""
+        if self._by_population is None:
+            self._by_population = sorted(self.cities, key=lambda city: -city.population)
+        return self._by_population
 
     def _range(self, key, prefix=True):
         start = bisect.bisect_left(self.keys, key)

@@ -113,3 +113,14 @@ def paginate(queryset, *, after=None, before=None, size=None):
         # After a cursor there are newer actions: at least the cursor's own.
         newer=(encode_cursor(items[0].pk) if items else after) if point is not None else None,
     )
+
+
+# A page may say how many items there are up to this many, "more than" beyond.
+COUNT_CAP = 1000
+
+
+def bounded_count(queryset, cap=COUNT_CAP):
+    """How many rows `queryset` has, counting at most cap + 1 of them (COUNT over a LIMIT
+    subquery): as cheap at a million rows as at a thousand. A result over `cap` means
+    "more than cap"."""
+    return queryset.order_by()[: cap + 1].count()

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 
 from actions.models import Action
 from actions.pagination import newer_than, older_than
-from soliday import countries
+from soliday import countries, localise
 from soliday.links import absolute
 
 PUBLIC_FIELDS = (
@@ -44,6 +44,7 @@ PUBLIC_FIELDS = (
     "alt_text",
     "display_name",
     "submitted_at",
+    "happened_on",
     "published_at",
     "photo_status",
     "renditions",
@@ -104,8 +105,10 @@ def city(action):
 
 
 def place(action):
-    """ "City, Country", or the country alone while the city is not named; "" without one."""
-    return ", ".join(name for name in (city(action), countries.name(action.country)) if name)
+    """ "City, Country" in the active language (localise.city_name: "Варшава, Польшча"), or
+    the country alone while the city is not named; "" without one."""
+    named = localise.city_name(city(action), action.country)
+    return ", ".join(name for name in (named, countries.name(action.country)) if name)
 
 
 def title(action):
@@ -116,8 +119,9 @@ def title(action):
 
 
 def day(action):
-    """The action's date in the portal's time zone: public times are dates."""
-    return timezone.localdate(action.submitted_at)
+    """The action's date: the day it happened if the participant gave it, else the day it
+    was sent in the portal's time zone. Public times are dates."""
+    return action.happened_on or timezone.localdate(action.submitted_at)
 
 
 def rendition(action, name):
@@ -213,7 +217,7 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text):
+def safe_cell(text):
     """A text cell that no spreadsheet runs as a formula."""
     text = str(text or "")
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
@@ -225,14 +229,14 @@ def csv_row(action):
     return [
         action.pk,
         absolute(action.get_absolute_url()),
-        _cell(action.campaign.slug),
+        safe_cell(action.campaign.slug),
         action.action_type,
-        _cell(city(action)),
+        safe_cell(city(action)),
         action.country,
         "" if action.public_latitude is None else action.public_latitude,
         "" if action.public_longitude is None else action.public_longitude,
         day(action).isoformat(),
-        _cell(action.caption),
-        _cell(action.alt_text),
-        _cell(" ".join(f"#{name}" for name in hashtags(action))),
+        safe_cell(action.caption),
+        safe_cell(action.alt_text),
+        safe_cell(" ".join(f"#{name}" for name in hashtags(action))),
     ]

@@ -19,14 +19,16 @@ from taggit.models import Tag
 
 from actions import charts, public, stats
 from actions.models import ActionType, Campaign, Tally
-from soliday import countries
+from soliday import countries, localise
 
 D = Tally.Dimension
 TOP_COUNTRIES = 10
 TOP_CITIES = 10
 TOP_HASHTAGS = 12
-# The per-day chart shows the most recent days that have actions.
-MAX_DAYS = 60
+# Results by day show the most recent days that have actions (a year and more); the
+# chart draws days up to CHART_DAYS of them, weeks beyond (a column stays visible).
+MAX_DAYS = 400
+CHART_DAYS = 62
 FEATURED = 8
 HOME_PHOTOS = 6
 
@@ -116,14 +118,19 @@ def results(campaign):
     cities = []
     for key, count in city_rows:
         country, city = stats.split_city_key(key)
-        cities.append(Row(f"{city}, {countries.name(country)}", count, key))
+        label = f"{localise.city_name(city, country)}, {countries.name(country)}"
+        cities.append(Row(label, count, key))
     found.by_city = Breakdown(
         cities,
         more=max(0, found.cities - len(cities)),
         more_count=max(0, named["actions"] - sum(row.count for row in cities)),
     )
-    # 4. The most recent days with actions, shown oldest first.
-    days = tallies.filter(dimension=D.DAY).order_by("-key").values_list("key", "count")[:MAX_DAYS]
+    # 4. The most recent of the campaign's days with actions, shown oldest first (ISO
+    # dates compare as strings).
+    days = tallies.filter(dimension=D.DAY, key__gte=campaign.starts_on.isoformat())
+    if campaign.ends_on:
+        days = days.filter(key__lte=campaign.ends_on.isoformat())
+    days = days.order_by("-key").values_list("key", "count")[:MAX_DAYS]
     by_day = []
     for key, count in reversed(days):
         try:
@@ -163,9 +170,43 @@ def _draw(found):
     found.by_type.chart = charts.bars(
         pairs(found.by_type.rows), title=_("Approved actions by type of action")
     )
-    found.by_day.chart = charts.columns(
-        pairs(found.by_day.rows), title=_("Approved actions per day")
+    found.by_day.chart = _day_chart(found.by_day.rows)
+
+
+def _day_chart(rows):
+    """Columns per day with short labels ("4 Aug", "4 жні"); per week (Monday to Sunday,
+    labelled by its Monday) when there are more than CHART_DAYS days."""
+    days = [(datetime.date.fromisoformat(row.key), row.count) for row in rows]
+    if len(days) <= CHART_DAYS:
+        columns = [(localise.short_date(day), count) for day, count in days]
+        return charts.columns(columns, title=_("Approved actions per day"))
+    weeks = {}
+    for day, count in days:
+        monday = day - datetime.timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + count
+    columns = [(localise.short_date(monday), count) for monday, count in sorted(weeks.items())]
+    return charts.columns(columns, title=_("Approved actions per week"))
+
+
+def counters_of(campaigns):
+    """{campaign id: (total, countries, cities)} for the campaigns index: one query.
+
+    Cities with fewer than K actions are not counted (their countries are)."""
+    rows = (
+        Tally.objects.filter(
+            campaign__in=campaigns, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0
+        )
+        .values("campaign")
+        .annotate(
+            total=Sum("count", filter=Q(dimension=D.TOTAL), default=0),
+            countries=Count("id", filter=Q(dimension=D.COUNTRY)),
+            cities=Count("id", filter=Q(dimension=D.CITY, count__gte=stats.min_city_count())),
+        )
+        .order_by()
     )
+    found = {campaign.pk: (0, 0, 0) for campaign in campaigns}
+    found.update({row["campaign"]: (row["total"], row["countries"], row["cities"]) for row in rows})
+    return found
 
 
 def in_language(queryset, language):

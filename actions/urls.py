@@ -12,6 +12,7 @@ app_name = "actions"
 urlpatterns = [
     path("submit/", submission.submit, name="submit"),
     path("submit/thanks/", submission.thanks, name="thanks"),
+    path("submit/thanks/forget/", submission.thanks_forget, name="thanks-forget"),
     path("cities/", submission.cities, name="cities"),
     # The participant's receipt: the token is in the query string or the form, never
     # in the path, so the access log does not record it.
@@ -27,4 +28,5 @@ urlpatterns = [
     path("<int:pk>/", gallery.detail, name="detail"),
     path("map/", maps.map_page, name="map"),
     path("map/clusters/", maps.clusters, name="map-clusters"),
+    path("map/places/", maps.map_places, name="map-places"),
 ]

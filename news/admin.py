@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from news import services
-from news.models import Article
+from news.models import Article, Page
 from soliday import files, images
 from soliday.templatetags.soliday import media_url
 
@@ -147,3 +147,14 @@ class ArticleAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    """The portal's own pages (About), one per language; English is shown where a
+    language has none."""
+
+    list_display = ["title", "slug", "language", "updated_at"]
+    list_filter = ["slug", "language"]
+    fields = ["slug", "language", "title", "body"]
+    search_fields = ["title", "body"]

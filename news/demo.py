@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from news import services
-from news.models import Article
+from news.models import Article, Page
 from soliday import files
 from soliday.demo_images import picture_upload
 
@@ -143,9 +143,38 @@ STORIES = [
 
 AUTHOR = "Soliday"
 
+# The About page in each language (title, Markdown): who runs the portal, how to reach them.
+ABOUT = {
+    "en": (
+        "About Soliday",
+        "Soliday is run by volunteers of a (fictional) civic group that supports people "
+        "imprisoned for their views. Editors write the news; moderators check every photo "
+        "before it is published.\n\n"
+        "**Contact:** hello@soliday.example. Please do not send us anything that could "
+        "put you or others at risk.",
+    ),
+    "be": (
+        "Пра Soliday",
+        "Soliday вядуць валанцёры (выдуманай) грамадскай групы, якая падтрымлівае людзей, "
+        "зняволеных за погляды. Рэдактары пішуць навіны; мадэратары правяраюць кожнае фота "
+        "перад публікацыяй.\n\n"
+        "**Кантакт:** hello@soliday.example. Калі ласка, не дасылайце нам нічога, што "
+        "можа паставіць пад пагрозу вас ці іншых.",
+    ),
+    "ru": (
+        "О Soliday",
+        "Soliday ведут волонтёры (вымышленной) гражданской группы, которая поддерживает "
+        "людей, заключённых за убеждения. Редакторы пишут новости; модераторы проверяют "
+        "каждое фото перед публикацией.\n\n"
+        "**Контакт:** hello@soliday.example. Пожалуйста, не присылайте нам ничего, что "
+        "может подвергнуть опасности вас или других.",
+    ),
+}
+
 
 def load(stdout=None):
-    """Create the demo articles that do not exist yet; running it again changes nothing."""
+    """Create the demo articles and About pages that do not exist yet; running it again
+    changes nothing."""
     created = 0
     now = timezone.now()
     with files.delete_files_on_error(), transaction.atomic():
@@ -173,6 +202,13 @@ def load(stdout=None):
                     article.tags.add(*story["tags"])
                     created += 1
                 original = original or article
+        for language, (title, body) in ABOUT.items():
+            _page, new = Page.objects.get_or_create(
+                slug=Page.Slug.ABOUT,
+                language=language,
+                defaults={"title": title, "body": body},
+            )
+            created += new
     if stdout:
         stdout.write(f"Demo articles: {created} created.")
     return created

@@ -179,3 +179,52 @@ class Article(models.Model):
     def translation_group_filter(self):
         root_id = self.translation_of_id or self.pk
         return Q(pk=root_id) | Q(translation_of_id=root_id)
+
+
+class PageQuerySet(models.QuerySet):
+    def in_language(self, slug, language):
+        """The page `slug` in `language`, else in English, else None: one query."""
+        rows = list(self.filter(slug=slug, language__in={language, settings.LANGUAGE_CODE}))
+        own = [row for row in rows if row.language == language]
+        return (own or rows or [None])[0]
+
+
+class Page(models.Model):
+    """A page of the portal written by the editors, one row per language (English is the
+    fallback): "about" is /<lang>/about/, who runs the portal and how to reach them."""
+
+    class Slug(models.TextChoices):
+        ABOUT = "about", _("About, who runs this, contact")
+
+    slug = models.CharField(_("page"), max_length=30, choices=Slug, default=Slug.ABOUT)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"), help_text=_("Markdown. Say who runs the portal and how to reach them.")
+    )
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["slug", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "language"], name="news_page_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        # Derived data, not a side effect: keeps body_html in step with body.
+        self.body_html = render_body(self.body, "markdown")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse(self.slug)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic.dates import YearArchiveView
 
 from news.models import Article
+from soliday.links import absolute, share_links
 from soliday.tags import public_tags
 
 PAGE_SIZE = 10
@@ -72,6 +73,7 @@ def article_detail(request, slug):
             "translations": translations,
             "translation_urls": translation_urls,
             "is_preview": is_preview,
+            "share_links": share_links(absolute(article.get_absolute_url()), article.title),
         },
     )
     if is_preview:

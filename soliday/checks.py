@@ -1,9 +1,13 @@
-"""Configuration mistakes that would make private files public: refuse to start."""
+"""Configuration mistakes found at start-up: private files that would be public (an
+error: refuse to start), links that would point where the site does not answer (a warning)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 from django.core.checks import Error, register
+from django.http.request import validate_host
 
 
 @register()
@@ -19,3 +23,27 @@ def private_media_is_not_public(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=False)
+def site_url_is_allowed(app_configs, **kwargs):
+    """SITE_URL is what mails from the worker link to: a host the site does not answer on
+    would make every such link fail (e.g. `PORT=8711 make run` with an old SITE_URL)."""
+    site = urlsplit(settings.SITE_URL)
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # what Django accepts then
+    host = site.hostname or ""
+    if ":" in host:  # IPv6, written as ALLOWED_HOSTS writes it
+        host = f"[{host}]"
+    if site.scheme in ("http", "https") and site.hostname and validate_host(host, allowed):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL ({settings.SITE_URL}) is not an http(s) address on a host in "
+            f"ALLOWED_HOSTS ({', '.join(settings.ALLOWED_HOSTS) or 'empty'}): links in mails "
+            "and from commands would point where the site does not answer.",
+            hint="Set SITE_URL to the address visitors use, e.g. https://soliday.example.",
+            id="soliday.W001",
+        )
+    ]

@@ -1,5 +1,6 @@
-from django.conf import settings
+from soliday import links
 
 
 def site(request):
-    return {"SITE_URL": settings.SITE_URL}
+    """SITE_URL in templates: the origin of this request (see soliday.links)."""
+    return {"SITE_URL": links.origin()}

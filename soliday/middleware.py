@@ -1,4 +1,8 @@
+import functools
+import re
+
 from django.conf import settings
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 # Powerful browser features no page of the portal uses: denied everywhere, so that an
 # injected script or an embedded frame cannot use them either. Features that browsers
@@ -65,3 +69,49 @@ class SecurityHeadersMiddleware:
         else:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response
+
+
+def framable_policy():
+    """The site's policy with `frame-ancestors` set to EMBED_FRAME_ANCESTORS ('none'
+    when empty): for the pages other sites may show in an iframe."""
+    ancestors = " ".join(settings.EMBED_FRAME_ANCESTORS) or "'none'"
+    directives = [
+        part.strip()
+        for part in settings.CONTENT_SECURITY_POLICY.split(";")
+        if part.strip() and not re.match(r"frame-ancestors(\s|$)", part.strip())
+    ]
+    return "; ".join([*directives, f"frame-ancestors {ancestors}"])
+
+
+def embeddable(view):
+    """A page partners show in an iframe on their sites: no X-Frame-Options, the policy's
+    frame-ancestors from EMBED_FRAME_ANCESTORS, and Cross-Origin-Resource-Policy
+    cross-origin with Cross-Origin-Embedder-Policy require-corp, which a page with
+    cross-origin isolation asks of every document it frames (the page's own files are
+    same-origin, so it loses nothing). Every other page keeps frame-ancestors 'none'."""
+
+    @xframe_options_exempt
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if settings.CONTENT_SECURITY_POLICY:
+            response["Content-Security-Policy"] = framable_policy()
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        response["Cross-Origin-Embedder-Policy"] = "require-corp"
+        return response
+
+    return wrapped
+
+
+def open_data(view):
+    """Public data (JSON, CSV) any site may read, without credentials: CORS `*` and
+    Cross-Origin-Resource-Policy cross-origin."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
+
+    return wrapped

@@ -24,6 +24,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from soliday import links
+
 GENERATION_KEY = "publiccache:generation"
 BODY_KEY = "publiccache:body:"
 # How long a body is kept: a bump makes it unreachable at once, the timeout only
@@ -57,13 +59,17 @@ def _digest(*parts):
     return hashlib.sha256("\n".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def public_cache(view):
+def public_cache(view=None, *, max_age=0):
     """Serve a public GET from the shared cache while the public generation is unchanged.
 
-    The body is cached by (generation, language, full path); the ETag is derived from
+    The body is cached by (generation, language, origin, full path); the ETag is derived from
     the same, so If-None-Match gets a 304 without running the view. Only 200 answers
-    are cached. Shared caches may store the answer but must revalidate it each time.
+    are cached. Shared caches may store the answer but must revalidate it each time,
+    unless `max_age` (seconds) lets them keep it that long: for answers shown on other
+    sites (the embeddable counter), where a minute's delay is worth fewer requests.
     """
+    if view is None:
+        return lambda view: public_cache(view, max_age=max_age)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -72,14 +78,15 @@ def public_cache(view):
         current = generation()
         language = translation.get_language() or ""
         path = request.get_full_path()
-        digest = _digest(current, language, path)
+        # The origin too: absolute links in the answer start with the host asked for.
+        digest = _digest(current, language, links.origin(), path)
         etag = f'"{digest[:32]}"'
         # Weak comparison, as for If-None-Match: a compressing proxy may weaken the tag.
         sent = [
             tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
         ]
         if etag in sent:
-            return _revalidated(HttpResponseNotModified(), etag)
+            return _revalidated(HttpResponseNotModified(), etag, max_age)
         cached = cache.get(BODY_KEY + digest)
         if cached is not None:
             headers, content = cached
@@ -94,15 +101,19 @@ def public_cache(view):
                 if name.lower() not in ("cache-control", "etag", "set-cookie")
             }
             cache.set(BODY_KEY + digest, (headers, response.content), BODY_SECONDS)
-        return _revalidated(response, etag)
+        return _revalidated(response, etag, max_age)
 
     return wrapped
 
 
-def _revalidated(response, etag):
+def _revalidated(response, etag, max_age=0):
     response["ETag"] = etag
-    # Replaces the view's own max-age: stored, but checked with us every time.
+    # Replaces the view's own max-age: stored, but checked with us every time (or after
+    # max_age seconds).
     if "Cache-Control" in response:
         del response["Cache-Control"]
-    patch_cache_control(response, public=True, no_cache=True)
+    if max_age:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
     return response

@@ -4,7 +4,7 @@
 # (for the whole group) or MODEL_ACTIONS (for one of its models) say otherwise.
 ROLES = {
     "Editors": {
-        "news": ["article"],
+        "news": ["article", "page"],
     },
     "Moderators": {
         "actions": ["action", "campaign", "campaignidea", "campaignmaterial", "takedown"],

@@ -31,6 +31,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Absolute links where there is no request (mail from a worker, commands); `make run`
+# sets it from PORT. soliday.W001 warns when its host is not in ALLOWED_HOSTS.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Absolute links (mails, feeds, the API) start with the host the visitor used.
+    "soliday.links.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -241,6 +245,10 @@ CONTENT_SECURITY_POLICY = env.str(
         "frame-ancestors 'none'"
     ),
 )
+# Who may show the embeddable campaign counter (/<lang>/campaigns/<slug>/embed/) in an
+# iframe: CSP frame-ancestors sources, e.g. https://partner.example https://*.media.example;
+# "*" (the default) is any site; empty: none. Every other page may not be framed at all.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 
 # The map's base layer: empty means the offline country outlines served by the portal
 # (no request leaves the site). A tile server, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png,

@@ -23,6 +23,17 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/actions.geojson", actions_api.actions_geojson, name="api-actions-geojson"),
+    # str, not slug: campaign slugs may be Cyrillic (allow_unicode).
+    path(
+        "api/campaigns/<str:slug>/results.json",
+        actions_api.campaign_results_json,
+        name="api-campaign-results-json",
+    ),
+    path(
+        "api/campaigns/<str:slug>/results.csv",
+        actions_api.campaign_results_csv,
+        name="api-campaign-results-csv",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("actions/", include("actions.urls")),
     path("campaigns/", include("actions.campaign_urls")),
     path("privacy/", views.privacy, name="privacy"),
+    path("about/", views.about, name="about"),
 )
 
 if settings.SERVE_MEDIA:

@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -13,7 +14,7 @@ from django.views.static import serve
 
 from actions import results
 from actions.faces import faces_available
-from news.models import Article
+from news.models import Article, Page
 
 # Articles on the home page.
 HOME_ARTICLES = 6
@@ -23,8 +24,10 @@ HOME_ARTICLES = 6
 def home(request):
     """The most recent active campaign first (its counters and latest photos come from the
     action_widgets tags), then the latest news in the visitor's language."""
+    campaign = results.active_campaign()
     context = {
-        "campaign": results.active_campaign(),
+        "campaign": campaign,
+        "campaign_phase": campaign.phase(timezone.localdate()) if campaign else "",
         "articles": Article.objects.listed(get_language())[:HOME_ARTICLES],
     }
     return render(request, "news/home.html", context)
@@ -73,6 +76,15 @@ def privacy(request):
         "section": "privacy",
     }
     return render(request, "pages/privacy.html", context)
+
+
+@require_GET
+def about(request):
+    """What the portal is (the same words in every language), then who runs it and how to
+    reach them, as the editors wrote it (news.Page "about"; English where a language has
+    none). One query."""
+    page = Page.objects.in_language(Page.Slug.ABOUT, get_language())
+    return render(request, "pages/about.html", {"page": page, "section": "about"})
 
 
 def media(request, path):

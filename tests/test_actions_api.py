@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from tests.helpers.actions import SECRET_EMAIL, assert_nothing_private
+from tests.helpers.pages import browse_from
 
 URL = "/api/actions.geojson"
 PROPERTIES = {
@@ -38,7 +39,7 @@ def test_the_url():
 
 
 def test_approved_actions_with_a_location_public_fields_only(client, approved, hidden, settings):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(client, settings)  # absolute links start with the host asked for
     action = approved(
         city="Warsaw", country="PL", latitude=52.23, longitude=21.01, display_name="Ala",
         caption="Lanterns.", alt_text="People with lanterns.", hashtags=["4августа", "4august"],
@@ -153,7 +154,7 @@ def test_a_bad_limit_is_a_400_in_json(client, limit):
 
 
 def test_cursor_pages_follow_next(client, approved, settings):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(client, settings)  # absolute links start with the host asked for
     made = [approved(city=f"City {n}", country="PL").pk for n in range(5)][::-1]
 
     seen = []

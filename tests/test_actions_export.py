@@ -10,6 +10,7 @@ import pytest
 
 from actions import services
 from tests.helpers.actions import submit
+from tests.helpers.pages import browse_from
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("every_city_named")
@@ -37,7 +38,7 @@ def read(response):
 def test_moderator_exports_public_fields_of_approved_actions(
     moderator_client, campaign, approved, moderator, settings
 ):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(moderator_client, settings)  # absolute links start with the host asked for
     london = approved(
         photo=False,
         city="London",

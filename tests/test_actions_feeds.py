@@ -11,6 +11,7 @@ from actions import services
 from actions.models import Campaign
 from actions.views import feeds
 from tests.helpers.actions import assert_nothing_private
+from tests.helpers.pages import browse_from
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -37,7 +38,7 @@ def link_ids(found):
 def test_the_campaign_feed_has_exactly_its_approved_photos(
     visitor, approved, hidden, campaign, settings
 ):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(visitor, settings)  # absolute links start with the host asked for
     other = Campaign.objects.create(
         slug="letters", name_en="Letters", starts_on=datetime.date(2026, 1, 1)
     )

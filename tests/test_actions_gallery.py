@@ -14,8 +14,9 @@ from django.utils import timezone
 from actions import pagination, services
 from actions.filters import ActionFilters
 from actions.models import Action, ActionType
+from actions.views import gallery as gallery_views
 from tests.helpers.actions import assert_nothing_private, submit
-from tests.helpers.pages import assert_csp_clean
+from tests.helpers.pages import assert_csp_clean, browse_from
 
 # These tests are about what the pages show, not the K threshold (test_k_threshold.py).
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
@@ -239,8 +240,10 @@ def test_cursor_pagination_forward_and_back(visitor, five):
     assert cards(third) == five[4:] and cursor_of(third, "next") is None
     assert cards(back) == five[2:4]
     assert cards(front) == five[:2] and cursor_of(front, "prev") is None
-    sql = " ".join(query["sql"].upper() for query in queries.captured_queries)
-    assert "COUNT(" not in sql
+    # The only COUNT is the page's "N photos", over at most COUNT_CAP + 1 rows.
+    for query in queries.captured_queries:
+        sql = query["sql"].upper()
+        assert "COUNT(" not in sql or f"LIMIT {pagination.COUNT_CAP + 1}" in sql, sql
     assert "OFFSET" not in sql
 
 
@@ -308,12 +311,12 @@ def test_the_gallery_costs_the_same_queries_for_2_and_20_actions(
     cursor = {"after": pagination.encode_cursor(Action.objects.order_by("-pk")[0].pk)}
     visitor.get(url)  # warm the caches of countries and content types
 
-    # 1. the actions of the page with their campaigns, 2. their hashtags,
-    # 3. the campaigns and 4. the countries for the filter form.
-    with django_assert_num_queries(4):
+    # 1. the actions of the page with their campaigns, 2. their hashtags, 3. how many
+    # photos (bounded), 4. the campaigns and 5. the countries for the filter form.
+    with django_assert_num_queries(5):
         assert len(cards(visitor.get(url))) == n
     # With a cursor: 0. the cursor's action. With filters: the campaign, the tag.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         visitor.get(url, {"campaign": "4august", "tag": "4august", "country": "PL", **cursor})
 
 
@@ -379,7 +382,7 @@ def test_the_tag_page_costs_the_same_queries_for_2_and_20_actions(
 
 
 def test_the_action_page(visitor, approved, hidden, settings):
-    settings.SITE_URL = "https://soliday.example"
+    browse_from(visitor, settings)  # absolute links start with the host asked for
     older = approved(city="Riga", country="LV")
     action = approved(
         city="Warsaw",
@@ -497,3 +500,25 @@ def test_a_pending_hashtag_is_not_told_by_a_redirect_or_a_filter(visitor, approv
         assert "#SECRETPLAN" in html
         assert "secretplan" not in html
     assert ActionFilters.from_query({"tag": "secretplan"}).matches_nothing
+
+
+def test_the_gallery_says_how_many_photos(visitor, approved, settings, monkeypatch):
+    make_many(approved, 3)
+
+    html = visitor.get(reverse("actions:gallery")).content.decode()
+    filtered = visitor.get(reverse("actions:gallery"), {"country": "ZZ"}).content.decode()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(gallery_views, "COUNT_CAP", 2)
+    many = visitor.get(reverse("actions:gallery"), {"campaign": "4august"}).content.decode()
+
+    assert '<p class="gallery-count">3 photos</p>' in html
+    assert "0 photos · with the filters below" in filtered
+    assert "More than 2 photos" in many
+
+
+def test_the_photo_count_is_in_belarusian(visitor, approved):
+    make_many(approved, 2)
+
+    html = visitor.get("/be/actions/").content.decode()
+
+    assert "2 фота" in html

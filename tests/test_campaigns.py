@@ -105,7 +105,9 @@ def test_header_shows_name_description_dates_hashtags_and_counters(visitor, resu
     counters = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)
     # Pending (Paris) and rejected (Rome) count nowhere.
     assert counters == [("approved actions", "5"), ("countries", "3"), ("cities", "4")]
-    assert 'href="/en/actions/submit/?campaign=4august"' in html
+    # It closed on 10 August: it says so, and asks for no more actions.
+    assert "<strong>Past</strong>" in html
+    assert 'href="/en/actions/submit/?campaign=4august"' not in html
 
 
 def test_by_country_and_city_tables_match_their_charts(visitor, results):

@@ -32,6 +32,10 @@ NEWS_PERMISSIONS = {
     "news.change_article",
     "news.delete_article",
     "news.view_article",
+    "news.add_page",
+    "news.change_page",
+    "news.delete_page",
+    "news.view_page",
 }
 
 
@@ -593,7 +597,7 @@ def test_a_stranger_cannot_enter_the_admin(client, stranger):
 def test_setup_roles_is_idempotent_and_resets_extra_permissions(db):
     out = io.StringIO()
     call_command("setup_roles", stdout=out)
-    assert "Created group Editors with 4 permissions." in out.getvalue()
+    assert "Created group Editors with 8 permissions." in out.getvalue()
     editors = Group.objects.get(name="Editors")
     first = set(editors.permissions.values_list("pk", flat=True))
     # Someone gave the editors more than their role in the admin.
@@ -602,7 +606,7 @@ def test_setup_roles_is_idempotent_and_resets_extra_permissions(db):
     out = io.StringIO()
     call_command("setup_roles", stdout=out)
 
-    assert "Updated group Editors with 4 permissions." in out.getvalue()
+    assert "Updated group Editors with 8 permissions." in out.getvalue()
     assert Group.objects.filter(name="Editors").count() == 1
     assert set(editors.permissions.values_list("pk", flat=True)) == first
     assert {

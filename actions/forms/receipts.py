@@ -7,6 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from soliday import localise
+
 # How far ahead a participant may put off publication.
 MAX_DELAY = datetime.timedelta(days=365)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -32,7 +34,7 @@ class NotBeforeForm(forms.Form):
         )
         self.fields["not_before"].help_text = _(
             "Date and time in the time zone %(zone)s, e.g. after the picket has dispersed."
-        ) % {"zone": settings.TIME_ZONE}
+        ) % {"zone": localise.time_zone_place(settings.TIME_ZONE)}
 
     def clean_not_before(self):
         when = self.cleaned_data["not_before"]

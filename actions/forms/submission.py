@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -115,6 +116,16 @@ class SubmitForm(forms.Form):
             "required": _("Choose the campaign of your action."),
             "invalid_choice": _("Choose a campaign from the list."),
         },
+    )
+    happened_on = forms.DateField(
+        label=_("Day of the action"),
+        required=False,
+        help_text=_(
+            "Only for an action without a photo sent after the campaign closed: "
+            "the day it happened, so that it counts on that day."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the day as year-month-day, e.g. 2026-08-04.")},
     )
     action_type = forms.ChoiceField(
         label=_("Type of action"),
@@ -380,6 +391,8 @@ class SubmitForm(forms.Form):
             missing = "longitude" if longitude is None else "latitude"
             self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
         campaign = cleaned.get("campaign")
+        if campaign is not None:
+            self._check_campaign_days(campaign, cleaned)
         if campaign is not None and not cleaned.get("hashtags") and "hashtags" in cleaned:
             cleaned["hashtags"] = hashtags.unique(tag.name for tag in campaign.hashtags.all())
         if self.photo_image is not None:
@@ -398,6 +411,57 @@ class SubmitForm(forms.Form):
             if "photo" in cleaned:
                 cleaned["photo"].seek(0)
         return cleaned
+
+    def _check_campaign_days(self, campaign, cleaned):
+        """An action belongs to its campaign's days: sent while it is open, or, without a
+        photo, sent later with the day it happened (it counts on that day)."""
+        today = timezone.localdate()
+        happened_on = cleaned.get("happened_on")
+        dates = {
+            "campaign": campaign.name,
+            "start": formats.date_format(campaign.starts_on, "DATE_FORMAT"),
+            "end": formats.date_format(campaign.ends_on or today, "DATE_FORMAT"),
+        }
+        if happened_on is not None and happened_on > today:
+            self.add_error("happened_on", _("The day of the action cannot be in the future."))
+        elif happened_on is not None and not campaign.accepts(happened_on):
+            self.add_error(
+                "happened_on",
+                _("“%(campaign)s” runs from %(start)s to %(end)s: give a day within it.") % dates,
+            )
+        if today < campaign.starts_on:
+            self.add_error(
+                "campaign",
+                _("“%(campaign)s” opens on %(start)s. Please send your action from that day.")
+                % dates,
+            )
+        elif not campaign.accepts(today) and happened_on is None:
+            if cleaned.get("no_photo"):
+                message = _(
+                    "“%(campaign)s” closed on %(end)s. If your action happened between "
+                    "%(start)s and %(end)s, give the day it happened below."
+                )
+                self.add_error("happened_on", message % dates)
+            else:
+                self.add_error(
+                    "campaign",
+                    _(
+                        "“%(campaign)s” closed on %(end)s and takes no more photos. An "
+                        "action without a photo that happened between %(start)s and "
+                        "%(end)s can still be counted: tick “I have no photo of this "
+                        "action” and give the day it happened."
+                    )
+                    % dates,
+                )
+        elif not campaign.accepts(today) and not cleaned.get("no_photo"):
+            self.add_error(
+                "campaign",
+                _(
+                    "“%(campaign)s” closed on %(end)s and takes no more photos; only an "
+                    "action without a photo can still be counted."
+                )
+                % dates,
+            )
 
     def place(self):
         """Where the action happened, as much as the chosen precision lets us keep.

@@ -132,6 +132,9 @@ class Action(models.Model):
     public_latitude = models.FloatField(null=True, blank=True, editable=False)
     public_longitude = models.FloatField(null=True, blank=True, editable=False)
     hashtags = TaggableManager(_("hashtags"), through=TaggedAction, blank=True)
+    # The day the action happened when the participant gave it (an action without a
+    # photo sent after the campaign closed); else the day it was sent counts.
+    happened_on = models.DateField(_("day of the action"), null=True, blank=True, editable=False)
     display_name = models.CharField(
         _("display name"), max_length=80, blank=True, help_text=_("Empty means anonymous.")
     )

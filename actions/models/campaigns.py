@@ -62,8 +62,18 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("The types the form offers first for this campaign; empty means all."),
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("starts on"), help_text=_("The form accepts actions from this day on.")
+    )
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day the form accepts actions with a photo; actions without a photo "
+            "that happened by then can still be sent. Empty: no closing date."
+        ),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Active campaigns are offered on the form.")
     )
@@ -80,6 +90,17 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:detail", kwargs={"slug": self.slug})
+
+    def accepts(self, day):
+        """Whether an action on `day` belongs to the campaign: from its opening date to
+        its closing date, both included (no closing date: open from the opening on)."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def phase(self, today):
+        """ "upcoming" before the opening date, "open" on the campaign's days, "past" after."""
+        if today < self.starts_on:
+            return "upcoming"
+        return "open" if self.accepts(today) else "past"
 
     def _localised(self, field):
         language = translation.get_language() or "en"

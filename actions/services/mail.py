@@ -15,6 +15,7 @@ from django.utils import translation
 from actions.models import Action
 from actions.services.receipts import receipt_url
 from actions.services.visibility import DECIDED_VISIBLE
+from soliday import localise
 from soliday.links import absolute
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def send_decision_mail(action):
             "reason": action.rejection_reason,
             "public": action.status == Action.Status.APPROVED,
             "scheduled": action.status == Action.Status.SCHEDULED,
-            "time_zone": settings.TIME_ZONE,
+            "time_zone": localise.time_zone_place(settings.TIME_ZONE),
         }
 
     return _mail(action, "approved" if approved else "rejected", context, "decision")

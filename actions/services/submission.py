@@ -28,6 +28,7 @@ def submit_action(
     language,
     blur_faces=True,
     location_precision=LocationPrecision.CITY,
+    happened_on=None,
 ):
     """Store a participant's action, pending moderation, and queue its photo.
 
@@ -57,6 +58,7 @@ def submit_action(
             campaign=campaign,
             action_type=action_type,
             location_precision=location_precision,
+            happened_on=happened_on,
             city=place.city,
             country=place.country,
             latitude=place.latitude,

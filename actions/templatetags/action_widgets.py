@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from actions import clusters, results
+from actions import clusters, results, stats
 from actions.filters import ActionFilters
 
 register = template.Library()
@@ -22,7 +22,10 @@ def campaign_counters(campaign, numbers=None):
         total, countries, cities = results.counters(campaign)
     else:
         total, countries, cities = numbers.total, numbers.countries, numbers.cities
-    return {"counters": {"total": total, "countries": countries, "cities": cities}}
+    return {
+        "counters": {"total": total, "countries": countries, "cities": cities},
+        "min_city_count": stats.min_city_count(),
+    }
 
 
 @register.inclusion_tag("includes/latest_photos.html")

@@ -1,4 +1,6 @@
-"""`/api/actions.geojson`: public actions with a public point, as GeoJSON, public fields only.
+"""The public API. `/api/actions.geojson`: public actions with a public point, as
+GeoJSON, public fields only; `/api/campaigns/<slug>/results.json` and `.csv`: a
+campaign's results.
 
 Each feature is `actions.public.feature()`: the geometry is the public point kept by
 actions.stats, and `city` is null while the city has fewer than K approved actions
@@ -10,15 +12,22 @@ default DEFAULT_LIMIT) and `after` (the cursor in the previous response's `next`
 Newest first by (published_at, id); see README.md, "Data out".
 """
 
-from django.http import JsonResponse
+import csv
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from actions import geo, public
+from actions import geo, public, results_data
 from actions.filters import ActionFilters
+from actions.models import Campaign
 from actions.pagination import paginate
 from soliday.links import absolute
+from soliday.middleware import open_data
 from soliday.publiccache import public_cache
 
 DEFAULT_LIMIT = 100
@@ -65,3 +74,48 @@ def actions_geojson(request):
         json_dumps_params={"ensure_ascii": False},
         content_type="application/geo+json",
     )
+
+
+# A campaign's results as data (actions.results_data): for partners' sites and
+# spreadsheets. Labels in `?lang=` (en, be or ru; English by default).
+
+
+def _campaign_results(request, slug):
+    """(campaign, data) or (None, the 400/404 answer). Queries: the campaign, its tallies."""
+    language = request.GET.get("lang", "en")
+    if language not in dict(settings.LANGUAGES):
+        codes = ", ".join(code for code, _name in settings.LANGUAGES)
+        return None, JsonResponse(
+            {"error": _("The language must be one of: %(codes)s.") % {"codes": codes}},
+            status=400,
+        )
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        return None, JsonResponse({"error": _("There is no such campaign.")}, status=404)
+    with translation.override(language):
+        return campaign, results_data.data(campaign)
+
+
+@require_GET
+@open_data
+@public_cache
+def campaign_results_json(request, slug):
+    campaign, found = _campaign_results(request, slug)
+    if campaign is None:
+        return found
+    return JsonResponse(found, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@open_data
+@public_cache
+def campaign_results_csv(request, slug):
+    campaign, found = _campaign_results(request, slug)
+    if campaign is None:
+        return found
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"results-{campaign.slug}.csv"
+    )
+    csv.writer(response).writerows(results_data.csv_rows(found))
+    return response

@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from actions import public
 from actions.filters import ActionFilters
-from actions.pagination import paginate
+from actions.pagination import COUNT_CAP, bounded_count, paginate
 from soliday.links import absolute, share_links
 
 
@@ -27,14 +27,19 @@ def gallery(request):
     """Approved photos, newest first, filtered by the query string, a cursor page at a time.
 
     Queries without filters or cursor: the page of actions with their campaigns, their
-    hashtags (prefetched), the campaigns and the countries for the filter form. A
+    hashtags (prefetched), how many photos (bounded), the campaigns and the countries
+    for the filter form. A
     `campaign` or `tag` filter adds one lookup each; a cursor adds one.
     """
     filters = ActionFilters.from_query(request.GET)
-    page = _page(request, filters.apply(public.photos()))
+    photos = filters.apply(public.photos())
+    page = _page(request, photos)
+    count = bounded_count(photos, COUNT_CAP)  # one query: COUNT over LIMIT COUNT_CAP + 1
     context = {
         "filters": filters,
         "page": page,
+        "count": count,
+        "count_cap": COUNT_CAP,
         # Not "query": base.html fills the news search box with that.
         "filter_query": filters.as_query(),
         "removals": [(item, filters.as_query(without=item.name)) for item in filters.active],

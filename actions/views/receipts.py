@@ -12,6 +12,7 @@ missing) costs the same single query and gets the same 404 page.
 import functools
 import mimetypes
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,19 +20,22 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from actions import services
 from actions.forms.receipts import NotBeforeForm, WithdrawForm
 from actions.models import Action
-from soliday import countries
+from soliday import countries, localise
 
 # The thanks page learns the token from a short-lived signed cookie set on the
-# redirect after the form: the token is never kept on the server.
+# redirect after the form: the token is never kept on the server. One cookie per
+# language (COOKIE_<code>), each sent only to that language's thanks page, so that the
+# link survives a reload and a language switch, in this browser, for COOKIE_MAX_AGE.
 COOKIE = "soliday_receipt"
 COOKIE_SALT = "actions.receipt"
-COOKIE_MAX_AGE = 600
+COOKIE_MAX_AGE = 30 * 60
 
 
 def private(view):
@@ -68,21 +72,35 @@ def _not_found(request):
     return render(request, "404.html", {"translation_urls": urls}, status=404)
 
 
-# The thanks page's cookie
+# The thanks page's cookies
+
+
+def cookie_name(language):
+    return f"{COOKIE}_{language}"
+
+
+def _thanks_pages():
+    """(language, path of its thanks page) for every language."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            yield code, reverse("actions:thanks")
 
 
 def give(response, token):
-    """Hand `token` to the thanks page that `response` redirects to."""
-    response.set_signed_cookie(
-        COOKIE,
-        token,
-        salt=COOKIE_SALT,
-        max_age=COOKIE_MAX_AGE,
-        path=reverse("actions:thanks"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Strict",
-    )
+    """Hand `token` to the thanks page that `response` redirects to, in every language,
+    with the time it stops being shown."""
+    expires = int(time.time()) + COOKIE_MAX_AGE
+    for code, path in _thanks_pages():
+        response.set_signed_cookie(
+            cookie_name(code),
+            f"{expires}:{token}",
+            salt=COOKIE_SALT,
+            max_age=COOKIE_MAX_AGE,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
     return response
 
 
@@ -93,18 +111,28 @@ def give_decoy(response):
 
 
 def take(request):
-    """The token waiting for the thanks page, or None."""
-    return request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    """(token, seconds it is still shown) waiting for this language's thanks page, or
+    (None, 0)."""
+    value = request.get_signed_cookie(
+        cookie_name(translation.get_language()),
+        default=None,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+    )
+    expires, _colon, token = (value or "").partition(":")
+    try:
+        left = int(expires) - int(time.time())
+    except ValueError:
+        return None, 0
+    if not token or left <= 0:
+        return None, 0
+    return token, min(left, COOKIE_MAX_AGE)
 
 
-def forget(request, response):
-    """Delete the cookie once the participant's browser has shown the page.
-
-    The form's script sends the form by XHR, which follows the redirect and loads
-    the thanks page once before the browser opens it: that load keeps the cookie.
-    """
-    if request.headers.get("X-Requested-With") != "XMLHttpRequest":
-        response.delete_cookie(COOKIE, path=reverse("actions:thanks"), samesite="Strict")
+def forget(response):
+    """Delete the cookies of every language: the link is not shown again."""
+    for code, path in _thanks_pages():
+        response.delete_cookie(cookie_name(code), path=path, samesite="Strict")
     return response
 
 
@@ -121,7 +149,8 @@ def _render(request, action, token, *, delay_form=None, withdraw_form=None):
         "delayable": delayable,
         "delay_form": delay_form or NotBeforeForm(initial={"not_before": action.not_before}),
         "withdraw_form": withdraw_form or WithdrawForm(),
-        "time_zone": settings.TIME_ZONE,
+        # "Vilnius", "Вільнюс": a place, not the identifier Europe/Vilnius.
+        "time_zone": localise.time_zone_place(settings.TIME_ZONE),
         "purge_days": settings.ACTIONS_PURGE_DAYS,
         "Status": Action.Status,
     }

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions import gazetteer, services
 from actions.forms import SubmitForm
@@ -90,6 +90,7 @@ def _form_page(request, handler):
                 upload=data["photo"],
                 language=translation.get_language(),
                 blur_faces=data["blur_faces"],
+                happened_on=data["happened_on"],
             )
             services.mail_receipt_on_commit(action)
             return receipts.give(redirect("actions:thanks"), action.receipt_token)
@@ -126,10 +127,29 @@ def rate_limited(request, retry_after):
 @require_GET
 @receipts.private
 def thanks(request):
-    """Thanks, with the receipt link, shown once (see actions.views.receipts)."""
-    token = receipts.take(request)
-    context = {"receipt_url": services.receipt_url(token) if token else ""}
-    return receipts.forget(request, render(request, "actions/thanks.html", context))
+    """Thanks, with the receipt link, shown in this browser for a short, stated time
+    (see actions.views.receipts): a reload or a language switch keeps it."""
+    token, seconds = receipts.take(request)
+    minutes = -(-seconds // 60)
+    context = {
+        "receipt_url": services.receipt_url(token) if token else "",
+        "receipt_notice": ngettext(
+            "This page shows it in this browser for %(minutes)d more minute, even if you "
+            "reload it or change the language. After that it is never shown again.",
+            "This page shows it in this browser for %(minutes)d more minutes, even if you "
+            "reload it or change the language. After that it is never shown again.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    }
+    return render(request, "actions/thanks.html", context)
+
+
+@require_POST
+@receipts.private
+def thanks_forget(request):
+    """The participant has saved the link (or is at a shared computer): stop showing it."""
+    return receipts.forget(redirect("actions:thanks"))
 
 
 @require_GET

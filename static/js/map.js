@@ -61,6 +61,7 @@
     function say(text) { if (status) { status.textContent = text || ""; } }
 
     var map = L.map(element, {
+      zoomControl: false, // added below with the page's own words
       minZoom: 1,
       maxZoom: 18,
       worldCopyJump: false,
@@ -68,11 +69,13 @@
       maxBoundsViscosity: 0.8
     });
     map.attributionControl.setPrefix(false);
+    L.control.zoom({ zoomInTitle: strings.zoomInTitle, zoomOutTitle: strings.zoomOutTitle }).addTo(map);
 
     if (strings.tileUrl) {
       L.tileLayer(strings.tileUrl, { attribution: strings.tileAttribution, maxZoom: 18 }).addTo(map);
     } else {
-      map.attributionControl.addAttribution("Natural Earth");
+      map.attributionControl.addAttribution("Natural Earth, GeoNames");
+      if (window.SolidayPlaces) { window.SolidayPlaces.attach(map, strings.placesUrl); }
       fetch(strings.outlines)
         .then(function (response) { return response.json(); })
         .then(function (data) {

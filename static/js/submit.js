@@ -172,9 +172,15 @@
     if (!picker || !element || !latitude || !longitude || !window.L) { return none; }
     picker.hidden = false;
 
-    var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 16, zoomSnap: 0.5 });
-    map.attributionControl.addAttribution("Natural Earth");
+    var map = L.map(element, { zoomControl: false, worldCopyJump: true, minZoom: 1, maxZoom: 16, zoomSnap: 0.5 });
+    // Leaflet's own control says "Zoom in" in English: the page's words instead.
+    L.control.zoom({
+      zoomInTitle: element.dataset.zoomInTitle,
+      zoomOutTitle: element.dataset.zoomOutTitle
+    }).addTo(map);
+    map.attributionControl.addAttribution("Natural Earth, GeoNames");
     map.setView([50, 20], 2);
+    if (window.SolidayPlaces) { window.SolidayPlaces.attach(map, element.dataset.placesUrl); }
     fetch(element.dataset.countries)
       .then(function (response) { return response.json(); })
       .then(function (data) {

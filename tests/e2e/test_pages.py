@@ -54,9 +54,12 @@ def public_pages(language):
             "gallery": reverse("actions:gallery"),
             "action": action.get_absolute_url(),
             "map": reverse("actions:map"),
+            "campaigns": reverse("campaigns:list"),
             "campaign": reverse("campaigns:detail", kwargs={"slug": "4august"}),
+            "embed": reverse("campaigns:embed", kwargs={"slug": "4august"}),
             "submit": reverse("actions:submit"),
             "privacy": reverse("privacy"),
+            "about": reverse("about"),
             "tag": reverse("actions:tag", kwargs={"slug": tag.slug}),
         }
 

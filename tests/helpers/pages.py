@@ -24,3 +24,13 @@ def assert_csp_clean(html):
 def parse_xml(content):
     # Our own server's output, parsed to prove it is well-formed XML: not untrusted data.
     return ET.fromstring(content)  # noqa: S314
+
+
+def browse_from(client, settings, origin="https://soliday.example"):
+    """Make `client` ask the portal at `origin` (scheme and host) through a proxy that
+    says the scheme, as a visitor of the public site would; the host is allowed."""
+    scheme, host = origin.split("://")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host.split(":")[0]]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.defaults.update({"HTTP_HOST": host, "HTTP_X_FORWARDED_PROTO": scheme})
+    return origin
