@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic.dates import YearArchiveView
 
 from news.models import Article
+from soliday.publiccache import public_page
 from soliday.tags import public_tags
 
 PAGE_SIZE = 10
@@ -32,6 +33,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 @require_GET
+@public_page
 def article_list(request):
     page = paginate(request, public_articles())
     years = (
@@ -43,6 +45,7 @@ def article_list(request):
 
 
 @require_GET
+@public_page
 def article_detail(request, slug):
     language = translation.get_language()
     article = get_object_or_404(
@@ -81,6 +84,7 @@ def article_detail(request, slug):
 
 
 @require_GET
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(public_tags(), slug=slug)
     page = paginate(request, public_articles().filter(tags=tag))

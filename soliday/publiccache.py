@@ -17,12 +17,14 @@ import hashlib
 import time
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 GENERATION_KEY = "publiccache:generation"
 BODY_KEY = "publiccache:body:"
@@ -64,10 +66,36 @@ def public_cache(view):
     the same, so If-None-Match gets a 304 without running the view. Only 200 answers
     are cached. Shared caches may store the answer but must revalidate it each time.
     """
+    return _cached(view, pages=False)
 
+
+def public_page(view):
+    """@public_cache for a whole HTML page, for anonymous visitors only.
+
+    A request carrying a session or messages cookie (a logged-in moderator, a
+    participant just back from the form) always runs the view and is never stored:
+    nothing personal, no CSRF token, is ever served to someone else. Nor is an answer
+    that touched the session or the CSRF token (it says `Vary: Cookie`) or set a
+    cookie. Pages also carry Last-Modified (when this generation's copy was made), so
+    If-Modified-Since gets a 304 too. PUBLIC_PAGE_CACHE = False turns the store off.
+    """
+    return _cached(view, pages=True)
+
+
+# Cookies that make a request personal: its page is neither served from nor put in the cache.
+def _personal(request):
+    return any(
+        name in request.COOKIES
+        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    )
+
+
+def _cached(view, *, pages):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if pages and (not settings.PUBLIC_PAGE_CACHE or _personal(request)):
             return view(request, *args, **kwargs)
         current = generation()
         language = translation.get_language() or ""
@@ -83,24 +111,41 @@ def public_cache(view):
         cached = cache.get(BODY_KEY + digest)
         if cached is not None:
             headers, content = cached
+            if pages and not sent and _not_modified_since(request, headers):
+                return _revalidated(HttpResponseNotModified(), etag, headers)
             response = HttpResponse(content, headers=headers)
         else:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
+            if pages and "cookie" in response.get("Vary", "").lower():
+                return response
             headers = {
                 name: value
                 for name, value in response.items()
-                if name.lower() not in ("cache-control", "etag", "set-cookie")
+                if name.lower() not in ("cache-control", "etag", "set-cookie", "last-modified")
             }
+            if pages:
+                headers["Last-Modified"] = http_date()
             cache.set(BODY_KEY + digest, (headers, response.content), BODY_SECONDS)
+            if pages:
+                response["Last-Modified"] = headers["Last-Modified"]
         return _revalidated(response, etag)
 
     return wrapped
 
 
-def _revalidated(response, etag):
+def _not_modified_since(request, headers):
+    """Whether If-Modified-Since is at or after the stored copy's Last-Modified."""
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    made = parse_http_date_safe(headers.get("Last-Modified", ""))
+    return since is not None and made is not None and made <= since
+
+
+def _revalidated(response, etag, headers=None):
     response["ETag"] = etag
+    if headers and "Last-Modified" in headers:
+        response["Last-Modified"] = headers["Last-Modified"]
     # Replaces the view's own max-age: stored, but checked with us every time.
     if "Cache-Control" in response:
         del response["Cache-Control"]

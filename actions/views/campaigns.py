@@ -6,9 +6,11 @@ from django.views.decorators.http import require_GET
 
 from actions import results, stats
 from actions.models import Campaign, CampaignIdea, CampaignMaterial
+from soliday.publiccache import public_page
 
 
 @require_GET
+@public_page
 def detail(request, slug):
     """Queries: the campaign and its hashtags, its results (actions.results.results), its
     ways to take part and materials, the featured photos with their hashtags."""
