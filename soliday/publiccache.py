@@ -62,8 +62,9 @@ def _digest(*parts):
 def public_cache(view):
     """Serve a public GET from the shared cache while the public generation is unchanged.
 
-    The body is cached by (generation, language, full path); the ETag is derived from
-    the same, so If-None-Match gets a 304 without running the view. Only 200 answers
+    The body is cached by language and full path with the generation it was made in
+    (one cache round trip reads both); the ETag is derived from the three, so
+    If-None-Match gets a 304 without running the view. Only 200 answers
     are cached. Shared caches may store the answer but must revalidate it each time.
     """
     return _cached(view, pages=False)
@@ -97,9 +98,15 @@ def _cached(view, *, pages):
             return view(request, *args, **kwargs)
         if pages and (not settings.PUBLIC_PAGE_CACHE or _personal(request)):
             return view(request, *args, **kwargs)
-        current = generation()
         language = translation.get_language() or ""
         path = request.get_full_path()
+        # One round trip for the generation and the stored copy: the copy is kept under
+        # the language and path, with the generation it was made in.
+        body_key = BODY_KEY + _digest(language, path)
+        found = cache.get_many([GENERATION_KEY, body_key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
         digest = _digest(current, language, path)
         etag = f'"{digest[:32]}"'
         # Weak comparison, as for If-None-Match: a compressing proxy may weaken the tag.
@@ -108,9 +115,9 @@ def _cached(view, *, pages):
         ]
         if etag in sent:
             return _revalidated(HttpResponseNotModified(), etag)
-        cached = cache.get(BODY_KEY + digest)
-        if cached is not None:
-            headers, content = cached
+        cached = found.get(body_key)
+        if cached is not None and cached[0] == current:
+            _made_in, headers, content = cached
             if pages and not sent and _not_modified_since(request, headers):
                 return _revalidated(HttpResponseNotModified(), etag, headers)
             response = HttpResponse(content, headers=headers)
@@ -127,7 +134,7 @@ def _cached(view, *, pages):
             }
             if pages:
                 headers["Last-Modified"] = http_date()
-            cache.set(BODY_KEY + digest, (headers, response.content), BODY_SECONDS)
+            cache.set(body_key, (current, headers, response.content), BODY_SECONDS)
             if pages:
                 response["Last-Modified"] = headers["Last-Modified"]
         return _revalidated(response, etag)
