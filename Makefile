@@ -75,6 +75,7 @@ bench: install var
 	mkdir -p var/bench
 	flock /tmp/soliday-bench.lock $(BIN)/python bench/pipeline.py
 	flock /tmp/soliday-bench.lock $(BIN)/python bench/uploads.py
+	flock /tmp/soliday-bench.lock $(BIN)/python bench/formats.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
 		flock /tmp/soliday-bench.lock $(BIN)/python bench/pages.py
 
