@@ -6,7 +6,7 @@ PORT ?= 8000
 # The embedded set-up: DEBUG on, SQLite and media under var/. The environment overrides.
 export DEBUG ?= true
 
-.PHONY: run test install migrate demo superuser lint format messages lock clean
+.PHONY: run test install migrate demo superuser lint format messages lock clean bench
 
 $(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,18 @@ superuser: migrate
 
 # Links in mail and from commands (no request to take the host from) follow PORT.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# `make run` behaves like production: photos are processed by a task worker started
+# beside the web server (stopped with it), not inside the participant's request.
+RUN_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
+
 run: demo
 	@echo
 	@echo "  Admin account: make superuser"
-	@echo "  The site: http://127.0.0.1:$(PORT)/"
+	@echo "  The site: http://127.0.0.1:$(PORT)/ (with a task worker for the photos)"
 	@echo
+	@export TASKS_BACKEND=$(RUN_TASKS_BACKEND); \
+	$(BIN)/python manage.py worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install var
@@ -60,6 +67,19 @@ format: install
 messages: install
 	$(BIN)/python manage.py makemessages --no-obsolete --no-location -l be -l ru --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Every figure of issue 11 (bench/README.md), under a lock so that runs do not share
+# the cores; JSON under var/bench/. Needs PostgreSQL and Redis (BENCH_DATABASE_URL,
+# BENCH_CACHE_URL).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/soliday_bench
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
+bench: install var
+	mkdir -p var/bench
+	flock /tmp/soliday-bench.lock $(BIN)/python bench/pipeline.py
+	flock /tmp/soliday-bench.lock $(BIN)/python bench/uploads.py
+	flock /tmp/soliday-bench.lock $(BIN)/python bench/formats.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
+		flock /tmp/soliday-bench.lock $(BIN)/python bench/pages.py
 
 lock:
 	$(BIN)/python -m pip install --quiet uv

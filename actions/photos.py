@@ -21,12 +21,19 @@ ALLOWED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF")
 # The clean master kept in private storage: long edge capped, JPEG, no metadata.
 MASTER_LONG_EDGE = 3000
 MASTER_QUALITY = 90
-# name -> (how, size, format, quality); "width" fits the width, "cover" crops to the box.
+# name -> (how, size, format, quality). "box" fits the picture inside a square of that
+# side (a portrait photo is as high as a landscape one is wide); "cover" crops to the box.
+# "medium" is what a 3x phone needs for a gallery card between the two others.
+# Each is made from the one before it (the share card from the display rendition).
 RENDITIONS = {
-    "thumb": ("width", 400, "WEBP", 80),
-    "display": ("width", 1600, "WEBP", 82),
+    "thumb": ("box", 400, "WEBP", 80),
+    "medium": ("box", 800, "WEBP", 80),
+    "display": ("box", 1600, "WEBP", 82),
     "share": ("cover", (1200, 630), "JPEG", 85),
 }
+# The largest rendition: a JPEG is decoded at the smallest scale (1/2, 1/4, 1/8) still
+# covering it, and that is the master when it is smaller than MASTER_LONG_EDGE.
+DISPLAY_EDGE = RENDITIONS["display"][1]
 EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp"}
 
 
@@ -43,11 +50,14 @@ class Encoded:
     height: int
 
 
-def decode(data, *, max_pixels, long_edge=MASTER_LONG_EDGE):
+def decode(data, *, max_pixels, long_edge=DISPLAY_EDGE):
     """Decode the first frame of `data`, letting the decoder scale down where it can.
 
-    Raises UnreadablePhoto for anything that is not a whole picture in an allowed
-    format within `max_pixels`.
+    A JPEG is decoded at the smallest DCT scale whose long edge is still at least
+    `long_edge` (the display rendition): a 12 MP photo at half size, a 48 MP one at a
+    quarter, a quarter or a sixteenth of the pixels and of the work. Raises
+    UnreadablePhoto for anything that is not a whole picture in an allowed format
+    within `max_pixels`.
     """
     try:
         with warnings.catch_warnings():
@@ -81,7 +91,8 @@ def clean(image, *, long_edge=MASTER_LONG_EDGE):
     """Shrink, then orient and convert to sRGB: a fresh RGB image with no metadata."""
     image = _usable_mode(image)
     if max(image.size) > long_edge:
-        image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+        # reducing_gap: a box reduction by an integer factor first, LANCZOS for the rest.
+        image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS, reducing_gap=2.0)
     # to_srgb applies the EXIF orientation (once) and copies the pixels alone.
     return images.to_srgb(image)
 
@@ -93,7 +104,7 @@ def render(master, face_boxes=()):
     renditions are made with `face_boxes` (faces.Box in master pixels) blurred.
     """
     return [
-        _encode("master", master, "JPEG", MASTER_QUALITY),
+        _encode("master", master, "JPEG", MASTER_QUALITY, progressive=False),
         *render_renditions(master, face_boxes),
     ]
 
@@ -102,20 +113,49 @@ def render_renditions(master, face_boxes=()):
     """Encode the renditions of the master, all made from one copy with the boxes blurred.
 
     Blurring the master before resizing and cropping covers each face in every
-    rendition, the `share` crop included.
+    rendition, the `share` crop included. The largest rendition is made from the master,
+    each smaller one from the one above it (the share card from the display rendition):
+    every resize starts from at most twice its output.
     """
     picture = faces.blur_regions(master, face_boxes) if face_boxes else master
-    encoded = []
-    for name, (how, size, fmt, quality) in RENDITIONS.items():
-        made = images.fit_width(picture, size) if how == "width" else images.cover(picture, *size)
-        encoded.append(_encode(name, made, fmt, quality))
-    return encoded
+    made, boxes = {}, []
+    for name, (how, size, _fmt, _quality) in sorted(
+        RENDITIONS.items(), key=lambda item: -_area(item[1])
+    ):
+        # Only uncropped renditions are sources; the master when none covers this one.
+        source = _smallest_source(boxes, how, size) or picture
+        if how == "box":
+            made[name] = images.fit_box(source, size)
+            boxes.append(made[name])
+        else:
+            made[name] = images.cover(source, *size)
+    return [
+        _encode(name, made[name], fmt, quality)
+        for name, (_how, _size, fmt, quality) in RENDITIONS.items()
+    ]
 
 
-def _encode(name, picture, fmt, quality):
+def _area(rendition):
+    how, size = rendition[0], rendition[1]
+    return size * size if how == "box" else size[0] * size[1] * 2  # a crop needs more
+
+
+def _smallest_source(candidates, how, size):
+    """The smallest image already made that covers a rendition of `size` without enlarging."""
+    need = (size, size) if how == "box" else size
+    fitting = [
+        image
+        for image in candidates
+        if (how == "box" and max(image.size) >= size)
+        or (how == "cover" and image.width >= need[0] and image.height >= need[1])
+    ]
+    return min(fitting, key=lambda image: image.width * image.height, default=None)
+
+
+def _encode(name, picture, fmt, quality, *, progressive=True):
     return Encoded(
         name=name,
-        data=images.encode(picture, fmt, quality),
+        data=images.encode(picture, fmt, quality, progressive=progressive),
         extension=EXTENSIONS[fmt],
         width=picture.width,
         height=picture.height,

@@ -1,10 +1,12 @@
 """Checking a participant's photo while the form is being validated.
 
-Every upload is hostile: the extension and Content-Type say nothing, only a
-successful decode as one of the allowed formats does. JPEG, PNG, WebP and GIF
-are decoded fully here so that a truncated file is an error beside the field;
-a HEIC photo is only opened (its size and metadata are known) until the rest of
-the form is valid: `without_metadata()` decodes it then.
+Every upload is hostile: the extension and Content-Type say nothing. Pillow must
+open it as one of the allowed formats (its header: format and size), and the file
+must be whole: a JPEG, PNG or HEIC file by its structure (`actions.structure`, no
+pixel decoded), WebP and GIF by a full decode, so that a truncated file is an error
+beside the field. The background task decodes the photo; pixels that lie inside a
+sound structure fail there. A HEIC photo is decoded once the rest of the form is
+valid, by `without_metadata()`.
 
 What is stored of the upload, in private storage until the background task has
 made its clean copy, is `without_metadata()`'s copy: no EXIF (so no GPS), XMP,
@@ -13,7 +15,6 @@ IPTC or comment, even for the minutes or hours the file waits for the worker.
 
 import io
 import math
-import re
 import tempfile
 import warnings
 
@@ -25,12 +26,11 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from actions import photos
+from actions import photos, structure
 from actions.photos import ALLOWED_FORMATS
+from actions.structure import END_OF_SCAN, SOS, STANDALONE_MARKERS
 from soliday import images
 
-# Formats decoded later, in the background task.
-DECODED_LATER = frozenset({"HEIF"})
 # Panoramas are about 4:1; a strip of 1×50000 pixels is no photo of an action.
 MAX_ASPECT_RATIO = 10
 MIN_SIDE = 32
@@ -68,13 +68,19 @@ def validate_upload(upload, *, max_bytes=None, max_pixels=None):
             % {"width": width, "height": height},
             code="too_small",
         )
-    if image.format not in DECODED_LATER:
-        # Decode every pixel so that a truncated or corrupt file fails here. Pillow opens
-        # MPO (phones' JPEG with extra frames) through its JPEG opener.
+    check = structure.PROBLEMS.get(image.format)
+    if check is not None:
+        # JPEG, PNG, HEIC: their structure proves the file whole without decoding it
+        # (actions.structure); the task decodes it once.
+        upload.seek(0)
+        if check(upload.read()) is not None:
+            upload.seek(0)
+            raise ValidationError(images.UNREADABLE, code="invalid_image")
+    else:
+        # WebP, GIF: decode every pixel so that a truncated or corrupt file fails here.
         # (Never image.close(): Pillow would close the upload itself.)
-        fmt = "JPEG" if image.format == "MPO" else image.format
         image = images.open_upload(
-            upload, max_pixels=max_pixels, max_bytes=max_bytes, formats=(fmt,)
+            upload, max_pixels=max_pixels, max_bytes=max_bytes, formats=(image.format,)
         )
     upload.seek(0)
     return image
@@ -158,11 +164,7 @@ def _number(value):
 # Of a JPEG's APPn segments only what decoding needs stays: the ICC profile (APP2) and
 # Adobe's colour transform flag (APP14). EXIF, XMP, IPTC, MPF, comments... all go.
 KEPT_APP_SEGMENTS = ((0xE2, b"ICC_PROFILE\x00"), (0xEE, b"Adobe"))
-SOI, EOI, SOS, COM = 0xD8, 0xD9, 0xDA, 0xFE
-# Markers without a length: TEM and the restart markers.
-STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
-# The end of a scan's entropy-coded data: a marker other than a stuffed 0xFF00 or a restart.
-END_OF_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+SOI, EOI, COM = 0xD8, 0xD9, 0xFE
 # Other formats are re-encoded as a JPEG of this quality (the task's master is 90).
 REENCODE_QUALITY = 95
 

@@ -13,6 +13,7 @@ from django.views.generic.dates import YearArchiveView
 
 from news.models import Article
 from soliday.links import absolute, share_links
+from soliday.publiccache import public_page
 from soliday.tags import public_tags
 
 PAGE_SIZE = 10
@@ -33,6 +34,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 @require_GET
+@public_page
 def article_list(request):
     page = paginate(request, public_articles())
     years = (
@@ -44,6 +46,7 @@ def article_list(request):
 
 
 @require_GET
+@public_page
 def article_detail(request, slug):
     language = translation.get_language()
     article = get_object_or_404(
@@ -83,6 +86,7 @@ def article_detail(request, slug):
 
 
 @require_GET
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(public_tags(), slug=slug)
     page = paginate(request, public_articles().filter(tags=tag))

@@ -17,12 +17,14 @@ import hashlib
 import time
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from soliday import links
 
@@ -62,52 +64,103 @@ def _digest(*parts):
 def public_cache(view=None, *, max_age=0):
     """Serve a public GET from the shared cache while the public generation is unchanged.
 
-    The body is cached by (generation, language, origin, full path); the ETag is derived from
-    the same, so If-None-Match gets a 304 without running the view. Only 200 answers
-    are cached. Shared caches may store the answer but must revalidate it each time,
-    unless `max_age` (seconds) lets them keep it that long: for answers shown on other
-    sites (the embeddable counter), where a minute's delay is worth fewer requests.
+    The body is cached by language, origin and full path with the generation it was
+    made in (one cache round trip reads both); the ETag is derived from the four, so
+    If-None-Match gets a 304 without running the view. Only 200 answers are cached.
+    Shared caches may store the answer but must revalidate it each time, unless
+    `max_age` (seconds) lets them keep it that long: for answers shown on other sites
+    (the embeddable counter), where a minute's delay is worth fewer requests.
     """
     if view is None:
         return lambda view: public_cache(view, max_age=max_age)
+    return _cached(view, pages=False, max_age=max_age)
 
+
+def public_page(view):
+    """@public_cache for a whole HTML page, for anonymous visitors only.
+
+    A request carrying a session or messages cookie (a logged-in moderator, a
+    participant just back from the form) always runs the view and is never stored:
+    nothing personal, no CSRF token, is ever served to someone else. Nor is an answer
+    that touched the session or the CSRF token (it says `Vary: Cookie`) or set a
+    cookie. Pages also carry Last-Modified (when this generation's copy was made), so
+    If-Modified-Since gets a 304 too. PUBLIC_PAGE_CACHE = False turns the store off.
+    """
+    return _cached(view, pages=True)
+
+
+# Cookies that make a request personal: its page is neither served from nor put in the cache.
+def _personal(request):
+    return any(
+        name in request.COOKIES
+        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    )
+
+
+def _cached(view, *, pages, max_age=0):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        current = generation()
+        if pages and (not settings.PUBLIC_PAGE_CACHE or _personal(request)):
+            return view(request, *args, **kwargs)
         language = translation.get_language() or ""
         path = request.get_full_path()
+        # One round trip for the generation and the stored copy: the copy is kept under
+        # the language and path, with the generation it was made in.
         # The origin too: absolute links in the answer start with the host asked for.
-        digest = _digest(current, language, links.origin(), path)
+        origin = links.origin()
+        body_key = BODY_KEY + _digest(language, origin, path)
+        found = cache.get_many([GENERATION_KEY, body_key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
+        digest = _digest(current, language, origin, path)
         etag = f'"{digest[:32]}"'
         # Weak comparison, as for If-None-Match: a compressing proxy may weaken the tag.
         sent = [
             tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
         ]
         if etag in sent:
-            return _revalidated(HttpResponseNotModified(), etag, max_age)
-        cached = cache.get(BODY_KEY + digest)
-        if cached is not None:
-            headers, content = cached
+            return _revalidated(HttpResponseNotModified(), etag, max_age=max_age)
+        cached = found.get(body_key)
+        if cached is not None and cached[0] == current:
+            _made_in, headers, content = cached
+            if pages and not sent and _not_modified_since(request, headers):
+                return _revalidated(HttpResponseNotModified(), etag, headers, max_age=max_age)
             response = HttpResponse(content, headers=headers)
         else:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
+            if pages and "cookie" in response.get("Vary", "").lower():
+                return response
             headers = {
                 name: value
                 for name, value in response.items()
-                if name.lower() not in ("cache-control", "etag", "set-cookie")
+                if name.lower() not in ("cache-control", "etag", "set-cookie", "last-modified")
             }
-            cache.set(BODY_KEY + digest, (headers, response.content), BODY_SECONDS)
-        return _revalidated(response, etag, max_age)
+            if pages:
+                headers["Last-Modified"] = http_date()
+            cache.set(body_key, (current, headers, response.content), BODY_SECONDS)
+            if pages:
+                response["Last-Modified"] = headers["Last-Modified"]
+        return _revalidated(response, etag, max_age=max_age)
 
     return wrapped
 
 
-def _revalidated(response, etag, max_age=0):
+def _not_modified_since(request, headers):
+    """Whether If-Modified-Since is at or after the stored copy's Last-Modified."""
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    made = parse_http_date_safe(headers.get("Last-Modified", ""))
+    return since is not None and made is not None and made <= since
+
+
+def _revalidated(response, etag, headers=None, *, max_age=0):
     response["ETag"] = etag
+    if headers and "Last-Modified" in headers:
+        response["Last-Modified"] = headers["Last-Modified"]
     # Replaces the view's own max-age: stored, but checked with us every time (or after
     # max_age seconds).
     if "Cache-Control" in response:

@@ -102,6 +102,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://soliday")}
+# Whole public pages for anonymous visitors, stored under the public generation
+# (soliday.publiccache.public_page); False runs every view every time.
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 
 # Mail: the console backend prints mail in development; production sets EMAIL_URL.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

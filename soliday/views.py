@@ -15,12 +15,14 @@ from django.views.static import serve
 from actions import results
 from actions.faces import faces_available
 from news.models import Article, Page
+from soliday.publiccache import public_page
 
 # Articles on the home page.
 HOME_ARTICLES = 6
 
 
 @require_GET
+@public_page
 def home(request):
     """The most recent active campaign first (its counters and latest photos come from the
     action_widgets tags), then the latest news in the visitor's language."""
@@ -65,6 +67,7 @@ def favicon(request):
 
 
 @require_GET
+@public_page
 def privacy(request):
     """How the portal protects participants, in plain words; the numbers are the settings'."""
     tiles = urlsplit(settings.MAP_TILE_URL).hostname if settings.MAP_TILE_URL else ""

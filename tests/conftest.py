@@ -46,6 +46,9 @@ def fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Whole pages are stored only where a test asks (tests/test_page_cache.py): a test's
+    # changes are never committed, so they would not bump the public generation.
+    settings.PUBLIC_PAGE_CACHE = False
     settings.SECURE_SSL_REDIRECT = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -146,8 +146,10 @@ def test_the_gallery_shows_approved_photos_newest_first(visitor, approved, hidde
     assert cards(response) == [second.pk, first.pk]
     html = response.content.decode()
     thumb, display = second.rendition("thumb"), second.rendition("display")
+    medium = second.rendition("medium")
     srcset = (
-        f"/media/{thumb['path']} {thumb['width']}w, /media/{display['path']} {display['width']}w"
+        f"/media/{thumb['path']} {thumb['width']}w, /media/{medium['path']} {medium['width']}w, "
+        f"/media/{display['path']} {display['width']}w"
     )
     assert f'srcset="{srcset}"' in html
     assert f'width="{thumb["width"]}" height="{thumb["height"]}" loading="lazy"' in html

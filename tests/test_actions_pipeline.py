@@ -154,7 +154,7 @@ def test_each_allowed_format_becomes_clean_renditions(media_dirs, submitted, fmt
 
     assert action.photo_status == Action.PhotoStatus.READY, action.processing_error
     assert action.upload == ""
-    assert [r["name"] for r in action.renditions] == ["thumb", "display", "share"]
+    assert [r["name"] for r in action.renditions] == ["thumb", "medium", "display", "share"]
     assert not action.renditions_public
     paths = [action.photo, *(r["path"] for r in action.renditions)]
     for path in paths:
@@ -168,9 +168,15 @@ def test_each_allowed_format_becomes_clean_renditions(media_dirs, submitted, fmt
 def test_renditions_have_their_sizes_on_the_row(media_dirs, submitted):
     action = submitted(photo=encode(two_colour((4000, 3000)), "JPEG"))
 
-    assert (action.photo_width, action.photo_height) == (3000, 2250)
+    # Decoded at half size (2000 px still covers the 1600 px display rendition).
+    assert (action.photo_width, action.photo_height) == (2000, 1500)
     sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
-    assert sizes == {"thumb": (400, 300), "display": (1600, 1200), "share": (1200, 630)}
+    assert sizes == {
+        "thumb": (400, 300),
+        "medium": (800, 600),
+        "display": (1600, 1200),
+        "share": (1200, 630),
+    }
     for rendition in action.renditions:
         with Image.open(private_path(media_dirs, rendition["path"])) as image:
             assert image.size == (rendition["width"], rendition["height"])
@@ -180,9 +186,10 @@ def test_renditions_have_their_sizes_on_the_row(media_dirs, submitted):
 def test_decoder_scaling_is_used_for_big_jpegs():
     image = photos.decode(encode(two_colour((8000, 6000)), "JPEG"), max_pixels=50_000_000)
 
-    # Decoded at 1/2 scale, never below the master's 3000 px: not 8000 × 6000 in memory.
-    assert image.size == (4000, 3000)
-    assert photos.clean(image).size == (3000, 2250)
+    # Decoded at 1/4 scale, never below the display rendition's 1600 px: not 8000 × 6000
+    # in memory.
+    assert image.size == (2000, 1500)
+    assert photos.clean(image).size == (2000, 1500)
 
 
 def test_orientation_is_applied_once(media_dirs, submitted):
@@ -455,7 +462,7 @@ def test_a_missing_file_fails_one_approval_not_the_batch(media_dirs, submitted, 
     assert outcome.decided == [fine]
     broken.refresh_from_db()
     assert broken.status == Action.Status.PENDING
-    assert len(stored_files(media_dirs / "media")) == 3  # only the fine action's renditions
+    assert len(stored_files(media_dirs / "media")) == 4  # only the fine action's renditions
 
 
 def test_a_public_file_already_missing_does_not_block_rejecting(
@@ -551,3 +558,24 @@ def test_two_moderators_deciding_at_once_record_one_decision(
     action.refresh_from_db()
     winner = moderator if decided == ["first"] else other
     assert action.moderated_by == winner
+
+
+def test_a_portrait_photo_fits_in_the_box_not_by_width(media_dirs, submitted):
+    action = submitted(photo=encode(two_colour((3000, 4000)), "JPEG"))
+
+    sizes = {r["name"]: (r["width"], r["height"]) for r in action.renditions}
+    # Not 1600 × 2133: a portrait photo is as high as a landscape one is wide.
+    assert sizes == {
+        "thumb": (300, 400),
+        "medium": (600, 800),
+        "display": (1200, 1600),
+        "share": (1200, 630),
+    }
+
+
+def test_a_photo_between_two_decoder_scales_keeps_what_covers_the_display(media_dirs, submitted):
+    # Half of 3000 would be below 1600 px: decoded whole, and within the master's cap.
+    action = submitted(photo=encode(two_colour((3000, 2000)), "JPEG"))
+
+    assert (action.photo_width, action.photo_height) == (3000, 2000)
+    assert action.rendition("display")["width"] == 1600

@@ -98,6 +98,29 @@ def test_finds_nine_faces_in_a_3x3_tiling(tiled):
         assert max(iou(box, region) for box in boxes) > 0.6, region
 
 
+@pytest.mark.parametrize("length, tile", [(1920, 1024), (1440, 800), (1920, 800), (3000, 1024)])
+def test_the_fine_pass_tiles_overlap_enough_and_cover_the_picture(length, tile):
+    starts = faces._starts(length, tile)
+
+    assert starts[0] == 0 and starts[-1] + tile == length
+    for first, second in zip(starts, starts[1:], strict=False):
+        assert first + tile - second >= faces.TILE_OVERLAP
+
+
+def test_a_face_across_the_tiles_seam_is_found_once(astronaut):
+    # 1920 × 1440 is detected in four tiles of 1024 × 800 meeting around x = 960, y = 720:
+    # the face is placed across both seams.
+    photo = Image.new("RGB", (1920, 1440), (90, 110, 100))
+    photo.paste(astronaut, (960 - FACE[0] - FACE[2] // 2, 720 - FACE[1] - FACE[3] // 2))
+
+    boxes = faces.detect_faces(photo)
+
+    assert len(boxes) == 1
+    [box] = boxes
+    expected = scaled(FACE, 1, 960 - FACE[0] - FACE[2] // 2, 720 - FACE[1] - FACE[3] // 2)
+    assert iou(box, expected) > 0.6
+
+
 def test_finds_nothing_in_a_gradient():
     ramp = np.linspace(0, 255, 1200, dtype=np.float32)
     pixels = np.stack(

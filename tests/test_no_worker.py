@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from actions import photos
 from actions.models import Action
 from tests.helpers.files import stored_files
 
@@ -38,7 +39,9 @@ def public_urls(action):
 
 def assert_published(visitor, action, media_dirs):
     assert action.renditions_public
-    assert len(stored_files(media_dirs / "media")) == len(action.renditions) == 3
+    assert (
+        len(stored_files(media_dirs / "media")) == len(action.renditions) == len(photos.RENDITIONS)
+    )
     for url in public_urls(action):
         assert visitor.get(url).status_code == 200
 

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actions import services
+from actions import photos, services
 from actions.models import Action, MapCell, Takedown, Tally
 from soliday import publiccache
 from tests.helpers.actions import submit
@@ -159,7 +159,7 @@ def test_a_takedown_hides_exactly_the_matching_actions_everywhere(
             )
         else:
             assert action.status == Action.Status.APPROVED
-            assert len(public_files(media_dirs, action)) == 3
+            assert len(public_files(media_dirs, action)) == len(photos.RENDITIONS)
 
 
 def test_a_takedown_is_recorded_with_who_when_and_why(
@@ -310,7 +310,7 @@ def test_lifting_republishes_and_the_counts_come_back_exactly(
     for action in town.values():
         action.refresh_from_db()
         assert action.status == Action.Status.APPROVED and action.takedown is None
-        assert len(public_files(media_dirs, action)) == 3
+        assert len(public_files(media_dirs, action)) == len(photos.RENDITIONS)
 
 
 def test_lifting_one_of_two_overlapping_takedowns_keeps_the_actions_hidden(

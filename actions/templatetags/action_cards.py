@@ -12,12 +12,13 @@ register = template.Library()
 
 @register.filter
 def rendition(action, name):
-    """The action's rendition called `name` ("thumb", "display", "share") while public, or None."""
+    """The action's rendition called `name` ("thumb", "medium", "display", "share") while public,
+    or None."""
     return public.rendition(action, name)
 
 
 @register.filter
-def photo_srcset(action, names="thumb,display"):
+def photo_srcset(action, names="thumb,medium,display"):
     """`srcset` of the named renditions (same proportions; not "share", which is cropped)."""
     if not action.renditions_public:
         return ""

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from actions import results, stats
 from actions.models import Campaign, CampaignIdea, CampaignMaterial
 from soliday.middleware import embeddable
-from soliday.publiccache import public_cache
+from soliday.publiccache import public_cache, public_page
 
 # How long partners' visitors' browsers and proxies may keep the embedded counter.
 EMBED_MAX_AGE = 60
@@ -34,6 +34,7 @@ def index(request):
 
 
 @require_GET
+@public_page
 def detail(request, slug):
     """Queries: the campaign and its hashtags, its results (actions.results.results), its
     ways to take part and materials, the featured photos with their hashtags."""

@@ -16,6 +16,7 @@ from actions import public
 from actions.filters import ActionFilters
 from actions.pagination import COUNT_CAP, bounded_count, paginate
 from soliday.links import absolute, share_links
+from soliday.publiccache import public_page
 
 
 def _page(request, queryset):
@@ -23,6 +24,7 @@ def _page(request, queryset):
 
 
 @require_GET
+@public_page
 def gallery(request):
     """Approved photos, newest first, filtered by the query string, a cursor page at a time.
 
@@ -50,6 +52,7 @@ def gallery(request):
 
 
 @require_GET
+@public_page
 def tag(request, slug):
     """Approved photos with one hashtag; a tag no approved photo has is a 404."""
     # Query: the tag.
@@ -76,6 +79,7 @@ def tag(request, slug):
 
 
 @require_GET
+@public_page
 def detail(request, pk):
     """One approved action; pending, rejected and unknown ones are the same 404.
 
