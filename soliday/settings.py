@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_tasks",
-    "django_tasks_db",
+    "soliday.apps.TasksDatabaseConfig",  # django_tasks_db, its name translated
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

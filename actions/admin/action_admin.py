@@ -31,12 +31,14 @@ from actions.admin.forms import (
 from actions.admin.pages import confirmation_page, report_decision, report_takedown
 from actions.admin.review import ReviewMixin
 from actions.models import Action, ChecklistItem
-from soliday import countries, files
+from soliday import admintitles, countries, files
+from soliday.admintitles import TranslatedTitles
 from soliday.templatetags.soliday import media_url
 
 
 @admin.register(Action)
-class ActionAdmin(ReviewMixin, admin.ModelAdmin):
+class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
+    titles = admintitles.ACTION
     form = ActionAdminForm
     # Narrow enough for 1440 px beside the filters: place and text share a column each.
     list_display = [

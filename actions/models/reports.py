@@ -30,7 +30,8 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
     details = models.TextField(_("details"), max_length=2000, blank=True)
-    # Optional, never public, and deleted with the report; no address or agent is stored.
+    # Optional, never public; emptied with `details` when the report is closed
+    # (services.reports.close). No address or user agent is stored.
     contact = models.CharField(
         _("contact"),
         max_length=200,

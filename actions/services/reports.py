@@ -63,9 +63,16 @@ def keep(action_ids, moderator):
 
 
 def close(action, moderator, outcome):
-    """Close the open reports of `action` (inside the caller's transaction)."""
+    """Close the open reports of `action` (inside the caller's transaction). What the
+    reporter wrote and their contact go: the record keeps the reason and the outcome."""
     return (
         Report.objects.open()
         .filter(action=action)
-        .update(resolved_at=timezone.now(), resolved_by=moderator, outcome=outcome[:200])
+        .update(
+            resolved_at=timezone.now(),
+            resolved_by=moderator,
+            outcome=outcome[:200],
+            details="",
+            contact="",
+        )
     )
