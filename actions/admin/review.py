@@ -138,10 +138,14 @@ class ReviewMixin:
         return None
 
     def after_decision(self, request, obj, outcome):
-        """Decided: on to the next pending action. Not decided: back to this one."""
-        if outcome.decided:
-            return HttpResponseRedirect(reverse("admin:actions_action_next"))
-        return HttpResponseRedirect(request.path)
+        """Decided: straight to the next pending action nobody else holds, claimed (one
+        request less than through "next"). Not decided: back to this one."""
+        if not outcome.decided:
+            return HttpResponseRedirect(request.path)
+        upcoming = services.next_pending(request.user)
+        if upcoming is None:
+            return self.next_view(request)
+        return HttpResponseRedirect(reverse("admin:actions_action_change", args=[upcoming.pk]))
 
     # Likely duplicates
 
