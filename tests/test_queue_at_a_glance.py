@@ -60,11 +60,13 @@ def test_the_list_fits_its_columns(moderator_client, submitted):
 
     page = moderator_client.get(CHANGELIST + "?status=pending").content.decode()
 
-    # Country under the action, hashtags under the caption: fewer, narrower columns.
-    for column in ("summary", "short_caption", "status", "photo_status", "age", "reviewer"):
+    # Country under the action, hashtags under the caption, the wait under the date:
+    # fewer, narrower columns.
+    for column in ("summary", "short_caption", "status_column", "photo_status", "submitted"):
         assert re.search(rf'<th scope="col" class="[^"]*column-{column}\b', page)
     assert "column-country_name" not in page
     assert "column-hashtag_list" not in page
+    assert re.search(r"waiting \d+\xa0minutes?", page)
 
 
 # Russian and Belarusian admin grammar

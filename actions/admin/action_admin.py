@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -40,10 +41,12 @@ from soliday.templatetags.soliday import media_url
 class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
     titles = admintitles.ACTION
     form = ActionAdminForm
-    # Narrow enough for 1440 px beside the filters: place and text share a column each.
+    # Narrow enough for 1440 px beside the navigation and the filters: the country goes
+    # under the action, hashtags under the caption, the reviewer under the status and the
+    # wait under the date.
     list_display = [
-        "thumbnail", "summary", "campaign", "short_caption", "status", "photo_status",
-        "submitted_at", "age", "reviewer",
+        "thumbnail", "summary", "campaign", "short_caption", "status_column", "photo_status",
+        "submitted",
     ]  # fmt: skip
     list_display_links = ["thumbnail", "summary"]
     list_select_related = ["campaign", "claimed_by"]
@@ -200,17 +203,21 @@ class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
             return caption
         return format_html('{}<br><small class="hashtags">{}</small>', caption, tags)
 
-    @admin.display(description=_("waiting"), ordering="submitted_at")
-    def age(self, obj):
-        if obj.status != Action.Status.PENDING:
-            return "—"
-        return timesince(obj.submitted_at, depth=1)
-
-    @admin.display(description=_("being reviewed by"))
-    def reviewer(self, obj):
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj):
+        status = obj.get_status_display()
         if obj.claimed_by_id and obj.claimed_until and obj.claimed_until > timezone.now():
-            return obj.claimed_by.get_username()
-        return ""
+            reviewer = _("%(name)s is reviewing it") % {"name": obj.claimed_by.get_username()}
+            return format_html('{}<br><small class="reviewer">{}</small>', status, reviewer)
+        return status
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, obj):
+        when = date_format(timezone.localtime(obj.submitted_at), "SHORT_DATETIME_FORMAT")
+        if obj.status != Action.Status.PENDING:
+            return when
+        waiting = _("waiting %(age)s") % {"age": timesince(obj.submitted_at, depth=1)}
+        return format_html('{}<br><small class="waiting">{}</small>', when, waiting)
 
     @admin.display(description=_("likely duplicates"))
     def duplicate_list(self, obj):
