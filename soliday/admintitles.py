@@ -15,8 +15,11 @@ class TranslatedTitles:
 
     def changelist_view(self, request, extra_context=None):
         key = "list" if self.has_change_permission(request) else "list_view"
-        if key in self.titles:
-            extra_context = {"title": self.titles[key], **(extra_context or {})}
+        named = {"title": self.titles.get(key), "add_title": self.titles.get("add")}
+        extra_context = {
+            **{name: title for name, title in named.items() if title},
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

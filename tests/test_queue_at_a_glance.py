@@ -103,3 +103,22 @@ def test_the_task_tables_are_named_in_the_language(admin_client, language, app, 
 
     assert app in page and model in page
     assert "Tasks Database Backend" not in page and "Task Results" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "add"),
+    [
+        ("ru", "Выберите кампанию для изменения", "Добавить кампанию"),
+        ("be", "Выберыце кампанію для змены", "Дадаць кампанію"),
+    ],
+)
+def test_an_administrator_sees_campaign_titles_in_the_right_case(
+    admin_client, language, title, add
+):
+    admin_client.cookies["django_language"] = language
+
+    page = admin_client.get("/admin/actions/campaign/").content.decode()
+
+    assert f"<h1>{title}</h1>" in page
+    assert add in page
+    assert "Добавить кампания" not in page and "Дадаць кампанія" not in page
