@@ -416,3 +416,14 @@ def test_the_last_decision_goes_back_to_the_empty_queue(moderator_client, submit
     )
 
     assert response["Location"] == CHANGELIST + "?status=pending"
+
+
+def test_the_bulk_approval_page_runs_the_same_queries_for_2_and_20_photos(
+    moderator_client, submitted, django_assert_max_num_queries
+):
+    actions = [submitted(photo=photo(seed)) for seed in range(2)]
+    with django_assert_max_num_queries(30) as few:
+        post_action(moderator_client, "approve_selected", actions)
+    actions += [submitted(photo=photo(seed)) for seed in range(2, 20)]
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        post_action(moderator_client, "approve_selected", actions)

@@ -152,6 +152,16 @@ def test_the_queue_runs_the_same_queries_for_2_and_20_reports(
         moderator_client.get(CHANGELIST)
 
 
+def test_the_action_page_shows_its_open_reports(moderator_client, public_action, visitor):
+    visitor.post(report_url(public_action), report_data())
+
+    page = moderator_client.get(f"/admin/actions/action/{public_action.pk}/change/")
+
+    text = page.content.decode()
+    assert "I am in this photo and I want it removed" in text
+    assert "I am the woman on the left" in text
+
+
 def test_hide_it_now_in_one_click(moderator_client, public_action, visitor):
     visitor.post(report_url(public_action), report_data())
     report = Report.objects.get()
@@ -223,3 +233,17 @@ def test_an_editor_sees_no_reports(editor_client, public_action):
     Report.objects.create(action=public_action, reason=Report.Reason.DANGER)
 
     assert editor_client.get("/admin/actions/report/").status_code == 403
+
+
+def test_the_reports_list_runs_the_same_queries_for_2_and_20_reports(
+    moderator_client, approved, django_assert_max_num_queries
+):
+    actions = [approved(photo=False) for _ in range(2)]
+    for action in actions:
+        Report.objects.create(action=action, reason=Report.Reason.DANGER)
+    with django_assert_max_num_queries(30) as few:
+        moderator_client.get("/admin/actions/report/")
+    for index in range(18):
+        Report.objects.create(action=actions[index % 2], reason=Report.Reason.PRIVATE)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        moderator_client.get("/admin/actions/report/")

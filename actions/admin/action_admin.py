@@ -76,12 +76,21 @@ class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
         "photo_preview", "status", "photo_status", "processing", "email", "language",
         "consent", "submitted_at", "moderated_at", "moderated_by", "rejection_reason",
         "face_summary", "location_precision", "not_before", "withdrawn_at", "takedown",
-        "recorded_checklist", "duplicate_list", "canned_reason",
+        "recorded_checklist", "duplicate_list", "canned_reason", "open_reports",
     ]  # fmt: skip
     fieldsets = [
         (
             None,
-            {"fields": ["photo_preview", "status", "photo_status", "processing", "duplicate_list"]},
+            {
+                "fields": [
+                    "photo_preview",
+                    "status",
+                    "open_reports",
+                    "photo_status",
+                    "processing",
+                    "duplicate_list",
+                ]
+            },  # fmt: skip
         ),
         (
             _("What and where"),
@@ -222,6 +231,10 @@ class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
     @admin.display(description=_("likely duplicates"))
     def duplicate_list(self, obj):
         return super().duplicate_list(obj)
+
+    @admin.display(description=_("reports from the public"))
+    def open_reports(self, obj):
+        return self.report_list(obj)
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):

@@ -180,6 +180,17 @@ class ReviewMixin:
             ),
         )
 
+    def report_list(self, obj):
+        """The public's open reports about this action, with their reasons."""
+        reports = list(obj.reports.open().order_by("created_at", "id")[:10])
+        if not reports:
+            return _("None.")
+        rows = [(report.get_reason_display(), report.details) for report in reports]
+        return format_html(
+            '<ul class="report-list">{}</ul>',
+            format_html_join("", "<li>{}<br><small>{}</small></li>", rows),
+        )
+
     # The bulk approval
 
     def approve_selected_page(self, request, queryset):
