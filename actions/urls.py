@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import get_converters
 
-from actions.views import feeds, gallery, maps, receipts, submission
+from actions.views import feeds, gallery, maps, receipts, reports, submission
 from soliday.converters import UnicodeSlugConverter
 
 if "uslug" not in get_converters():  # news.urls may have registered it already
@@ -26,6 +26,9 @@ urlpatterns = [
     path("feed/campaign/<uslug:slug>/", feeds.CampaignFeed(), name="feed-campaign"),
     path("feed/tag/<uslug:slug>/", feeds.TagFeed(), name="feed-tag"),
     path("<int:pk>/", gallery.detail, name="detail"),
+    # "Report this photo / I am in this photo": no account, goes to the moderators.
+    path("<int:pk>/report/", reports.report, name="report"),
+    path("<int:pk>/report/sent/", reports.report_sent, name="report-sent"),
     path("map/", maps.map_page, name="map"),
     path("map/clusters/", maps.clusters, name="map-clusters"),
     path("map/places/", maps.map_places, name="map-places"),

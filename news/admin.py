@@ -9,7 +9,8 @@ from django.utils.translation import ngettext
 
 from news import services
 from news.models import Article, Page
-from soliday import files, images
+from soliday import admintitles, files, images
+from soliday.admintitles import TranslatedTitles
 from soliday.templatetags.soliday import media_url
 
 
@@ -48,7 +49,8 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(TranslatedTitles, admin.ModelAdmin):
+    titles = admintitles.ARTICLE
     form = ArticleAdminForm
     list_display = ["title", "language", "status", "published_at", "thumbnail", "updated_at"]
     list_filter = ["status", "language", "published_at", "tags"]
@@ -150,9 +152,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(TranslatedTitles, admin.ModelAdmin):
     """The portal's own pages (About), one per language; English is shown where a
     language has none."""
+
+    titles = admintitles.PAGE
 
     list_display = ["title", "slug", "language", "updated_at"]
     list_filter = ["slug", "language"]

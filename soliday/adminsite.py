@@ -5,6 +5,7 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -57,6 +58,18 @@ class SolidayAdminSite(admin.AdminSite):
             ),
             *super().get_urls(),
         ]
+
+    # Models of other packages whose names are in English only, by "app_label.ObjectName".
+    MODEL_NAMES = {"django_tasks_database.DBTaskResult": _("Task results")}
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                name = self.MODEL_NAMES.get(f"{app['app_label']}.{model['object_name']}")
+                if name is not None:
+                    model["name"] = name
+        return app_list
 
     def two_factor_view(self, request):
         return twofactor.enrol(request, self)

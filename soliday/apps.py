@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db import apps as tasks_db_apps
 
 
 class SolidayConfig(AppConfig):
@@ -42,3 +44,11 @@ class SolidayAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "soliday.adminsite.SolidayAdminSite"
+
+
+class TasksDatabaseConfig(tasks_db_apps.TasksAppConfig):
+    """django_tasks_db under a translated name: its own, "Tasks Database Backend", is in
+    English only. `default = False`, as above."""
+
+    default = False
+    verbose_name = _("Background tasks")

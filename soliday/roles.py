@@ -7,7 +7,7 @@ ROLES = {
         "news": ["article", "page"],
     },
     "Moderators": {
-        "actions": ["action", "campaign", "campaignidea", "campaignmaterial", "takedown"],
+        "actions": ["action", "campaign", "campaignidea", "campaignmaterial", "takedown", "report"],
     },
 }
 ACTIONS = ("add", "change", "delete", "view")

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_tasks",
-    "django_tasks_db",
+    "soliday.apps.TasksDatabaseConfig",  # django_tasks_db, its name translated
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -205,6 +205,13 @@ ACTIONS_MIN_CITY_COUNT = env.int("ACTIONS_MIN_CITY_COUNT", default=3)
 ACTIONS_ORPHAN_GRACE = env.int("ACTIONS_ORPHAN_GRACE", default=3600)
 # `manage.py purge` deletes rejected and withdrawn actions older than this many days.
 ACTIONS_PURGE_DAYS = env.int("ACTIONS_PURGE_DAYS", default=7)
+# The moderators' desk: how long opening a pending action claims it for its moderator
+# (renewed while the page stays open), and how many bits two photos' perceptual hashes
+# may differ by to be shown as likely duplicates.
+ACTIONS_CLAIM_SECONDS = env.int("ACTIONS_CLAIM_SECONDS", default=300)
+ACTIONS_DUPLICATE_DISTANCE = env.int("ACTIONS_DUPLICATE_DISTANCE", default=3)
+# Reports of public photos per client and window (the same salted-hash counting).
+ACTIONS_REPORT_RATE_LIMIT = env.int("ACTIONS_REPORT_RATE_LIMIT", default=5)
 # How many proxies of ours (load balancer, TLS terminator) append to X-Forwarded-For
 # in front of the app; 0 means clients connect directly and REMOTE_ADDR is theirs.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

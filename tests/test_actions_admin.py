@@ -162,7 +162,10 @@ def test_moderators_see_pending_photos_privately(moderator_client, submitted, na
     response = moderator_client.get(reverse("admin:actions_action_photo", args=[action.pk, name]))
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private, no-store"
+    # The unblurred master is never kept; a blurred rendition stays a few minutes in the
+    # moderator's browser, so that the review page can load the next photo ahead.
+    expected = "private, no-store" if name == "master" else "private, max-age=300"
+    assert response["Cache-Control"] == expected
     assert response["Content-Type"] in ("image/webp", "image/jpeg")
 
 
@@ -228,25 +231,6 @@ def test_approve_selected(moderator_client, moderator, submitted, media_dirs):
         assert action.status == Action.Status.APPROVED
         assert action.moderated_by == moderator
         assert action.checklist == []  # no photo, nothing to check
-
-
-def test_approve_selected_approves_photos_and_records_no_checklist(
-    moderator_client, submitted, media_dirs
-):
-    letter, photo = submitted(photo=False), submitted()
-
-    response = post_action(moderator_client, "approve_selected", [letter, photo])
-
-    assert messages_of(response) == [
-        "2 actions approved.",
-        "1 photo was approved without the checklist: it is recorded as not checked.",
-    ]
-    photo.refresh_from_db()
-    assert photo.status == Action.Status.APPROVED
-    assert photo.checklist == []
-    entry = LogEntry.objects.filter(object_id=str(photo.pk)).latest("pk")
-    assert entry.change_message == "Approved. Checklist not filled in."
-    assert stored_files(media_dirs / "media") != []
 
 
 def test_approve_selected_reports_what_it_refused(moderator_client, submitted):

@@ -12,14 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from actions import hashtags, services
-from actions.admin.filters import CountryFilter, StatusFilter
+from actions.admin.filters import CountryFilter, DuplicateFilter, StatusFilter
 from actions.admin.forms import (
     ActionAdminForm,
     RejectForm,
@@ -28,23 +30,29 @@ from actions.admin.forms import (
     common_criteria,
 )
 from actions.admin.pages import confirmation_page, report_decision, report_takedown
+from actions.admin.review import ReviewMixin
 from actions.models import Action, ChecklistItem
-from soliday import countries, files
+from soliday import admintitles, countries, files
+from soliday.admintitles import TranslatedTitles
 from soliday.templatetags.soliday import media_url
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
+    titles = admintitles.ACTION
     form = ActionAdminForm
+    # Narrow enough for 1440 px beside the navigation and the filters: the country goes
+    # under the action, hashtags under the caption, the reviewer under the status and the
+    # wait under the date.
     list_display = [
-        "thumbnail", "summary", "country_name", "campaign", "short_caption", "hashtag_list",
-        "status", "photo_status", "submitted_at",
+        "thumbnail", "summary", "campaign", "short_caption", "status_column", "photo_status",
+        "submitted",
     ]  # fmt: skip
     list_display_links = ["thumbnail", "summary"]
-    list_select_related = ["campaign"]
+    list_select_related = ["campaign", "claimed_by"]
     list_filter = [
         StatusFilter, "campaign", CountryFilter, "action_type", "submitted_at", "photo_status",
-        ("takedown", admin.RelatedOnlyFieldListFilter),
+        DuplicateFilter, ("takedown", admin.RelatedOnlyFieldListFilter),
     ]  # fmt: skip
     search_fields = ["city", "caption", "hashtags__name"]
     search_help_text = _("City, caption or hashtag.")
@@ -68,10 +76,22 @@ class ActionAdmin(admin.ModelAdmin):
         "photo_preview", "status", "photo_status", "processing", "email", "language",
         "consent", "submitted_at", "moderated_at", "moderated_by", "rejection_reason",
         "face_summary", "location_precision", "not_before", "withdrawn_at", "takedown",
-        "recorded_checklist",
+        "recorded_checklist", "duplicate_list", "canned_reason", "open_reports",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["photo_preview", "status", "photo_status", "processing"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "photo_preview",
+                    "status",
+                    "open_reports",
+                    "photo_status",
+                    "processing",
+                    "duplicate_list",
+                ]
+            },  # fmt: skip
+        ),
         (
             _("What and where"),
             {
@@ -98,6 +118,7 @@ class ActionAdmin(admin.ModelAdmin):
                 "fields": [
                     "moderated_at",
                     "moderated_by",
+                    "canned_reason",
                     "rejection_reason",
                     "recorded_checklist",
                     "takedown",
@@ -153,6 +174,7 @@ class ActionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            *self.review_urls(),
             path(
                 "<path:object_id>/photo/<slug:name>/",
                 self.photo_view,
@@ -177,19 +199,42 @@ class ActionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("action"), ordering="id")
     def summary(self, obj):
-        return str(obj)
-
-    @admin.display(description=_("country"), ordering="country")
-    def country_name(self, obj):
-        return countries.name(obj.country)
+        country = countries.name(obj.country) if obj.country else ""
+        if not country:
+            return str(obj)
+        return format_html("{}<br><small>{}</small>", str(obj), country)
 
     @admin.display(description=_("caption"))
     def short_caption(self, obj):
-        return Truncator(obj.caption).chars(80)
+        tags = " ".join(f"#{tag.name}" for tag in obj.hashtags.all())
+        caption = Truncator(obj.caption).chars(60)
+        if not tags:
+            return caption
+        return format_html('{}<br><small class="hashtags">{}</small>', caption, tags)
 
-    @admin.display(description=_("hashtags"))
-    def hashtag_list(self, obj):
-        return " ".join(f"#{tag.name}" for tag in obj.hashtags.all())
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, obj):
+        status = obj.get_status_display()
+        if obj.claimed_by_id and obj.claimed_until and obj.claimed_until > timezone.now():
+            reviewer = _("%(name)s is reviewing it") % {"name": obj.claimed_by.get_username()}
+            return format_html('{}<br><small class="reviewer">{}</small>', status, reviewer)
+        return status
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, obj):
+        when = date_format(timezone.localtime(obj.submitted_at), "SHORT_DATETIME_FORMAT")
+        if obj.status != Action.Status.PENDING:
+            return when
+        waiting = _("waiting %(age)s") % {"age": timesince(obj.submitted_at, depth=1)}
+        return format_html('{}<br><small class="waiting">{}</small>', when, waiting)
+
+    @admin.display(description=_("likely duplicates"))
+    def duplicate_list(self, obj):
+        return super().duplicate_list(obj)
+
+    @admin.display(description=_("reports from the public"))
+    def open_reports(self, obj):
+        return self.report_list(obj)
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):
@@ -272,6 +317,11 @@ class ActionAdmin(admin.ModelAdmin):
         with files.delete_files_on_error():
             return super().changeform_view(request, *args, **kwargs)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.method == "GET":
+            context.update(self.review_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def photo_view(self, request, object_id, name):
         """A stored photo for moderators; 404 for anyone else, and never cached."""
         if not (self.admin_site.has_permission(request) and self.has_view_permission(request)):
@@ -294,7 +344,13 @@ class ActionAdmin(admin.ModelAdmin):
             raise Http404
         content_type = mimetypes.guess_type(path_)[0] or "application/octet-stream"
         response = FileResponse(storage.open(path_, "rb"), content_type=content_type)
-        response["Cache-Control"] = "private, no-store"
+        # The unblurred master is never kept; a blurred rendition of a pending photo may
+        # stay a few minutes in the moderator's own browser, so the next action's photo,
+        # loaded ahead by the review page, is there when it opens.
+        if name == "master" or action.status != Action.Status.PENDING:
+            response["Cache-Control"] = "private, no-store"
+        else:
+            response["Cache-Control"] = "private, max-age=300"
         return response
 
     def reject_view(self, request, object_id):
@@ -314,6 +370,7 @@ class ActionAdmin(admin.ModelAdmin):
                     [action],
                     request.user,
                     form.cleaned_data["reason"],
+                    canned=form.cleaned_data["canned"],
                     # Unpublish only what the moderator saw decided (not a pending one
                     # approved meanwhile by someone else).
                     reconsider=seen in services.DECIDED_VISIBLE,
@@ -335,6 +392,9 @@ class ActionAdmin(admin.ModelAdmin):
         )
 
     def response_change(self, request, obj):
+        response = self.review_response(request, obj)
+        if response is not None:
+            return response
         if "_approve" in request.POST:
             seen = request.POST.get("_status_seen")
             outcome = services.approve(
@@ -347,13 +407,6 @@ class ActionAdmin(admin.ModelAdmin):
             if outcome.decided:
                 return self.response_post_save_change(request, obj)
             return HttpResponseRedirect(request.path)
-        if "_reject" in request.POST:
-            # The edits are saved; the reason is asked on the next page, with the ticks.
-            url = reverse("admin:actions_action_reject", args=[obj.pk])
-            ticks = checklist_of(request.POST)
-            if ticks:
-                url += "?" + urlencode({"checklist": ticks}, doseq=True)
-            return HttpResponseRedirect(url)
         return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -382,23 +435,11 @@ class ActionAdmin(admin.ModelAdmin):
 
     # Bulk actions
 
-    @admin.action(description=_("Approve selected actions"), permissions=["change"])
+    @admin.action(description=_("Approve selected actions…"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        # The checklist lives on each action's page; a bulk approval records none, and
-        # the moderator is reminded how many photos went without it.
-        with_photo = queryset.filter(
-            status=Action.Status.PENDING, photo_status=Action.PhotoStatus.READY
-        ).count()
-        report_decision(self, request, services.approve(queryset, request.user), approved=True)
-        if with_photo:
-            message = ngettext(
-                "%(count)d photo was approved without the checklist: it is recorded as "
-                "not checked.",
-                "%(count)d photos were approved without the checklist: they are recorded as "
-                "not checked.",
-                with_photo,
-            )
-            self.message_user(request, message % {"count": with_photo}, messages.WARNING)
+        # Photos are shown blurred, with the checklist to confirm for all of them
+        # (ReviewMixin.approve_selected_page); actions without a photo go at once.
+        return self.approve_selected_page(request, queryset)
 
     @admin.action(description=_("Reject selected actions…"), permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -408,6 +449,7 @@ class ActionAdmin(admin.ModelAdmin):
                 queryset,
                 request.user,
                 form.cleaned_data["reason"],
+                canned=form.cleaned_data["canned"],
                 checklist=form.cleaned_data["checklist"],
             )
             report_decision(self, request, outcome, approved=False)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from actions import export, materials
 from actions.admin.forms import CampaignAdminForm
 from actions.models import Action, Campaign, CampaignIdea, CampaignMaterial
-from soliday import files
+from soliday import admintitles, files
+from soliday.admintitles import TranslatedTitles
 
 
 class CampaignIdeaInline(admin.StackedInline):
@@ -32,7 +33,8 @@ class CampaignMaterialInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TranslatedTitles, admin.ModelAdmin):
+    titles = admintitles.CAMPAIGN
     form = CampaignAdminForm
     inlines = [CampaignIdeaInline, CampaignMaterialInline]
     actions = ["export_csv"]

@@ -1,6 +1,7 @@
 """The filters of the moderators' lists."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
@@ -44,6 +45,22 @@ class CountryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(country=self.value())
+        return queryset
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    """Actions whose photo is likely the same as another's of the campaign (either way)."""
+
+    title = _("duplicates")
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Likely duplicates"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            copied = Action.objects.filter(duplicate_of=OuterRef("pk"))
+            return queryset.filter(Q(duplicate_of__isnull=False) | Q(Exists(copied)))
         return queryset
 
 

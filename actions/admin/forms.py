@@ -14,6 +14,7 @@ from actions.models import (
     Campaign,
     ChecklistItem,
     LocationPrecision,
+    RejectionReason,
     Takedown,
 )
 from soliday import countries
@@ -148,16 +149,72 @@ def checklist_of(data):
     return [value for value in ChecklistItem.values if value in sent]
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
+def canned_field(**kwargs):
+    return forms.ModelChoiceField(
         label=_("Reason"),
+        queryset=RejectionReason.objects.offered(),
+        required=False,
+        empty_label=_("(write one below)"),
+        help_text=_("Mailed in the participant's language, with your words below if any."),
+        **kwargs,
+    )
+
+
+NO_REASON = _("Pick a reason or write one.")
+
+
+class RejectForm(forms.Form):
+    canned = canned_field()
+    reason = forms.CharField(
+        label=_("In your words"),
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Sent to the participant if they left an email address."),
     )
     checklist = checklist_field(
         _("What you have checked in the photo, recorded with the decision.")
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("canned") and not cleaned.get("reason"):
+            self.add_error("canned", NO_REASON)
+        return cleaned
+
+
+class QuickRejectForm(forms.Form):
+    """The reason picked on the action's own page (the names start with "_", as the
+    admin's own buttons do, beside the action's fields)."""
+
+    _canned = canned_field()
+    _reason = forms.CharField(max_length=2000, required=False)
+
+    def has_reason(self):
+        return bool(self.data.get("_canned") or self.data.get("_reason", "").strip())
+
+
+class BulkApproveForm(forms.Form):
+    """Approving photos together: the moderator confirms every item for every photo."""
+
+    checklist = forms.MultipleChoiceField(
+        label=_("Checklist"),
+        choices=ChecklistItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every item: it is recorded for each of these photos."),
+        error_messages={"required": _("Tick every item to approve these photos together.")},
+    )
+
+    def clean_checklist(self):
+        ticks = self.cleaned_data["checklist"]
+        if set(ticks) != set(ChecklistItem.values):
+            raise forms.ValidationError(
+                _(
+                    "Tick every item to approve these photos together, or open the photos "
+                    "that need another look one by one."
+                )
+            )
+        return [value for value in ChecklistItem.values if value in ticks]
 
 
 class CampaignAdminForm(forms.ModelForm):

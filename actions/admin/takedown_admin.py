@@ -16,10 +16,13 @@ from actions.admin.filters import TakedownStateFilter
 from actions.admin.forms import LiftForm, TakedownForm
 from actions.admin.pages import confirmation_page, report_lift, report_takedown
 from actions.models import Takedown
+from soliday import admintitles
+from soliday.admintitles import TranslatedTitles
 
 
 @admin.register(Takedown)
-class TakedownAdmin(admin.ModelAdmin):
+class TakedownAdmin(TranslatedTitles, admin.ModelAdmin):
+    titles = admintitles.TAKEDOWN
     """Made through services.take_down() (here, from the actions list, or by the command),
     never edited or deleted: the record of who hid what, when and why, until lifted."""
 

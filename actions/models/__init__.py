@@ -16,6 +16,8 @@ from actions.models.campaigns import (
     CampaignMaterial,
     CampaignQuerySet,
 )
+from actions.models.desk import RejectionReason
+from actions.models.reports import Report
 from actions.models.results import MapCell, Tally
 from actions.models.takedowns import Takedown, TakedownQuerySet
 
@@ -31,6 +33,8 @@ __all__ = [
     "ChecklistItem",
     "LocationPrecision",
     "MapCell",
+    "RejectionReason",
+    "Report",
     "TaggedAction",
     "Takedown",
     "TakedownQuerySet",

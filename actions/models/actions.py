@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from actions.models.campaigns import ActionType, Campaign
+from actions.models.desk import RejectionReason
 from actions.models.takedowns import Takedown
 
 
@@ -165,6 +166,17 @@ class Action(models.Model):
         help_text=_("When the action became public; public pages order by it."),
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # The canned reason picked (RejectionReason), mailed in the participant's language;
+    # `rejection_reason` holds the moderator's free text, if any.
+    canned_reason = models.ForeignKey(
+        RejectionReason,
+        verbose_name=_("canned reason"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # The moderator's checklist ticks (CHECKLIST keys), recorded with the decision.
     checklist = models.JSONField(_("checklist"), default=list, blank=True, editable=False)
     featured = models.BooleanField(_("featured"), default=False)
@@ -223,6 +235,31 @@ class Action(models.Model):
     # Whether the detector found faces; None when it did not run (not asked for, or
     # the faces extra is not installed).
     faces_detected = models.BooleanField(_("faces detected"), null=True, blank=True, editable=False)
+    # The photo's perceptual hash (64-bit pHash, 16 hex digits), made with the renditions;
+    # `duplicate_of` is the earliest action of the same campaign whose hash differs by at
+    # most settings.ACTIONS_DUPLICATE_DISTANCE bits (services.duplicates).
+    photo_hash = models.CharField(_("photo hash"), max_length=16, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("likely duplicate of"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    # Who is looking at this pending action now, until when (services.claims): a short,
+    # renewable claim, so that two moderators do not review the same photo.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("being reviewed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     # What actions.stats counted for this action while it is public (campaign, country,
     # city, type, day, hashtags, map cells), so that unpublishing takes back exactly that.
     counted = models.JSONField(default=dict, blank=True, editable=False)

@@ -7,6 +7,9 @@ nothing here depends on a request. The names below are the package's interface
 - `submission`: a participant's action stored, pending, its photo queued;
 - `processing`: the photo made clean and rendered (the task), face boxes redone;
 - `moderation`: approve, reject, process again;
+- `claims`: who is looking at a pending action now, and the next one nobody holds;
+- `duplicates`: the photo's perceptual hash and the likely duplicate it matches;
+- `reports`: reports from the public, hiding a reported action at once, closing them;
 - `visibility`: going public and back (release, conceal), scheduled publication;
 - `receipts`: the participant's secret link: "not before", withdrawal;
 - `takedowns`: emergency takedowns and their lifting;
@@ -18,6 +21,7 @@ Dependencies go one way, down this list's reverse: no module imports a workflow
 above it, and none imports `actions.tasks` (see `queue`).
 """
 
+from actions.services.claims import claim, next_pending, peek_next, unclaim
 from actions.services.mail import receipt_on_commit as mail_receipt_on_commit
 from actions.services.mail import send_decision_mail, send_receipt_mail
 from actions.services.moderation import (
@@ -43,6 +47,7 @@ from actions.services.receipts import (
     set_not_before,
     withdraw,
 )
+from actions.services.reports import file_report, hide_now, keep
 from actions.services.storage import INCOMING, PREFIX, consistent_files, private_storage
 from actions.services.submission import submit_action
 from actions.services.takedowns import (
@@ -65,6 +70,13 @@ from actions.services.visibility import (
 )
 
 __all__ = [
+    "keep",
+    "hide_now",
+    "file_report",
+    "unclaim",
+    "peek_next",
+    "next_pending",
+    "claim",
     "DECIDED_VISIBLE",
     "DECISION_FIELDS",
     "DELAYABLE",

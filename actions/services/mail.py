@@ -38,13 +38,19 @@ def send_decision_mail(action):
             "action": action,
             "campaign": action.campaign.name,
             "url": absolute(action.get_absolute_url()) if approved else "",
-            "reason": action.rejection_reason,
+            "reason": rejection_text(action),
             "public": action.status == Action.Status.APPROVED,
             "scheduled": action.status == Action.Status.SCHEDULED,
             "time_zone": localise.time_zone_place(settings.TIME_ZONE),
         }
 
     return _mail(action, "approved" if approved else "rejected", context, "decision")
+
+
+def rejection_text(action):
+    """The canned reason in the participant's language, then the moderator's own words."""
+    canned = action.canned_reason.text(action.language) if action.canned_reason_id else ""
+    return "\n".join(part for part in (canned, action.rejection_reason) if part)
 
 
 def receipt_on_commit(action):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from actions.models import Action, ChecklistItem
-from actions.services import history, mail, queue
+from actions.services import history, mail, queue, reports
 from actions.services.storage import consistent_files, forget_master, private_storage
 from actions.services.visibility import DECIDED_VISIBLE, conceal, release, remove_photo, save
 from soliday import files
@@ -54,6 +54,7 @@ def approve(actions, moderator, *, reconsider=False, checklist=()):
             return False
         files.delete_on_commit(private_storage(), forget_master(action))
         action.rejection_reason = ""
+        action.canned_reason = None
         action.checklist = list(checklist)
         stamp(action, moderator)
         release(action)
@@ -65,26 +66,31 @@ def approve(actions, moderator, *, reconsider=False, checklist=()):
     return _decide(actions, allowed, decide, failure="Could not publish the photo of action %s")
 
 
-def reject(actions, moderator, reason, *, reconsider=False, checklist=()):
+def reject(actions, moderator, reason="", *, reconsider=False, checklist=(), canned=None):
     """Reject pending actions: nothing of theirs stays public, and the photo is deleted.
 
+    `canned` is the RejectionReason picked (mailed in the participant's language),
+    `reason` the moderator's free text; either may be empty, not both (the forms check).
     With `reconsider`, approved (or scheduled, or hidden) actions are rejected too.
     Safe under concurrency like approve().
     """
+    said = " ".join(part for part in (canned.text() if canned else "", reason) if part)
     allowed = {Action.Status.PENDING} | (DECIDED_VISIBLE if reconsider else set())
 
     def decide(action, outcome):
         remove_photo(action)  # first: public renditions are deleted, not moved back
         conceal(action, Action.Status.REJECTED)
         action.rejection_reason = reason
+        action.canned_reason = canned
         action.featured = False
         action.checklist = list(checklist)
         stamp(action, moderator)
         save(action)
+        reports.close(action, moderator, gettext("Rejected"))
         history.log(
             moderator,
             action,
-            gettext("Rejected: %(reason)s") % {"reason": reason} + _checklist_note(checklist),
+            gettext("Rejected: %(reason)s") % {"reason": said} + _checklist_note(checklist),
         )
         return True
 
@@ -143,8 +149,10 @@ def _decide(actions, allowed, decide, *, failure):
 
 
 def stamp(action, moderator):
+    """Who decided and when; the claim on the action (services.claims) ends with it."""
     action.moderated_at = timezone.now()
     action.moderated_by = moderator
+    action.claimed_by = action.claimed_until = None
 
 
 def pks_of(actions):

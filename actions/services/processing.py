@@ -10,6 +10,7 @@ from PIL import Image
 
 from actions import faces, photos
 from actions.models import Action
+from actions.services import duplicates
 from actions.services.storage import (
     PREFIX,
     consistent_files,
@@ -47,6 +48,8 @@ def process_photo(action_id):
     image = photos.decode(data, max_pixels=settings.ACTIONS_PHOTO_MAX_PIXELS)
     master = photos.clean(image)
     del data, image
+    # Of the unblurred photo, so that two copies match whatever was blurred in each.
+    hash_ = duplicates.photo_hash(master)
     boxes, detected = [], None
     if action.blur_faces and faces.faces_available():
         boxes = faces.detect_faces(master)
@@ -76,8 +79,12 @@ def process_photo(action_id):
         locked.photo_status = Action.PhotoStatus.READY
         locked.processing_error = ""
         locked.upload = ""
+        locked.photo_hash = hash_
+        locked.duplicate_of_id = duplicates.find_original(locked, hash_)
         locked.save(
             update_fields=[
+                "photo_hash",
+                "duplicate_of",
                 "photo",
                 "photo_width",
                 "photo_height",

@@ -28,7 +28,7 @@ DECIDED_VISIBLE = {Action.Status.APPROVED, Action.Status.SCHEDULED, Action.Statu
 DECISION_FIELDS = [
     "status", "rejection_reason", "featured", "moderated_at", "moderated_by", "published_at",
     "renditions", "renditions_public", "photo", "upload", "photo_status", "face_boxes",
-    "checklist", "takedown",
+    "checklist", "takedown", "canned_reason", "claimed_by", "claimed_until",
 ]  # fmt: skip
 
 

@@ -53,6 +53,7 @@ def public_pages(language):
             "article": reverse("news:article", kwargs={"slug": article.slug}),
             "gallery": reverse("actions:gallery"),
             "action": action.get_absolute_url(),
+            "report": reverse("actions:report", kwargs={"pk": action.pk}),
             "map": reverse("actions:map"),
             "campaigns": reverse("campaigns:list"),
             "campaign": reverse("campaigns:detail", kwargs={"slug": "4august"}),

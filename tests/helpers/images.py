@@ -3,6 +3,7 @@ profile, XMP, HEIC, multi-picture JPEG), and a check that a stored picture carri
 
 import io
 import os
+import random
 from pathlib import Path
 
 import pillow_heif
@@ -137,3 +138,15 @@ def assert_no_metadata(path):
         assert getattr(image, "applist", []) == [] or all(
             marker not in ("APP1", "APP2", "APP13") for marker, _data in image.applist
         ), f"{path} carries APP markers"
+
+
+def scene(seed, size=(640, 480)):
+    """A picture of coloured blocks, different for each `seed` (and the same for the same
+    one): distinct photos for the duplicate finder, which sees noise as all alike."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    for _ in range(12):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        box = (x, y, x + rng.randrange(40, 300), y + rng.randrange(40, 240))
+        image.paste((rng.randrange(256), rng.randrange(256), rng.randrange(256)), box)
+    return image

@@ -1,0 +1,78 @@
+"""Reports from the public: filing one, hiding the reported action at once, and closing
+them when the moderator has decided.
+
+Filing a report hides nothing (anyone could otherwise take any photo down); a moderator
+hides the action with one click, as a takedown does: off every page, count and feed at
+once, its files back in private storage, until the moderator rejects it or keeps it.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from actions.models import Action, Report
+from actions.services import history
+from actions.services.storage import consistent_files
+from actions.services.visibility import conceal, release, save
+
+
+def file_report(action, *, reason, details="", contact=""):
+    """A visitor's report about a public action: stored, waiting at the top of the queue."""
+    return Report.objects.create(
+        action=action, reason=reason, details=details.strip(), contact=contact.strip()
+    )
+
+
+def hide_now(action_ids, moderator):
+    """Hide each reported action that is public now; returns the ids hidden.
+
+    Each under its row lock: an action decided or hidden meanwhile is left as it is.
+    The reports stay open: hiding is not a decision, only a pause until one.
+    """
+    hidden = []
+    for pk in sorted(set(action_ids)):
+        with consistent_files():
+            action = Action.objects.select_for_update().filter(pk=pk).first()
+            if action is None or action.status not in (
+                Action.Status.APPROVED,
+                Action.Status.SCHEDULED,
+            ):
+                continue
+            conceal(action, Action.Status.HIDDEN)
+            action.takedown = None
+            save(action)
+            history.log(moderator, action, gettext("Hidden at once after a report."))
+            hidden.append(pk)
+    return hidden
+
+
+def keep(action_ids, moderator):
+    """The moderator looked and keeps the photo: the open reports are closed, and an action
+    hidden after a report is public again (or held back as release() decides)."""
+    kept = []
+    for pk in sorted(set(action_ids)):
+        with consistent_files():
+            action = Action.objects.select_for_update().filter(pk=pk).first()
+            if action is None:
+                continue
+            if action.status == Action.Status.HIDDEN and action.takedown_id is None:
+                release(action)
+            close(action, moderator, gettext("Kept public"))
+            history.log(moderator, action, gettext("Reports closed: the photo is kept."))
+            kept.append(pk)
+    return kept
+
+
+def close(action, moderator, outcome):
+    """Close the open reports of `action` (inside the caller's transaction). What the
+    reporter wrote and their contact go: the record keeps the reason and the outcome."""
+    return (
+        Report.objects.open()
+        .filter(action=action)
+        .update(
+            resolved_at=timezone.now(),
+            resolved_by=moderator,
+            outcome=outcome[:200],
+            details="",
+            contact="",
+        )
+    )
