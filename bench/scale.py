@@ -1,15 +1,16 @@
 """Scale out: one gunicorn process against two, on one PostgreSQL, one Redis and S3 storage.
 
     flock /tmp/soliday-bench.lock .venv/bin/python bench/scale.py
-    .venv/bin/python bench/scale.py --duration 20 --connections 4 --load-cpu 1
+    .venv/bin/python bench/scale.py --duration 10 --rounds 5 --connections 4 --load-cpu 1
 
 Starts an S3 API server on loopback (moto's), migrates the PostgreSQL database of
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/soliday_scale_bench, created if
 needed), creates the buckets, loads --actions approved actions with photos once (reused
 by later runs), then for one and for two gunicorn processes (one sync worker each, the
 way several web containers run behind nginx) drives the gallery, the home page and the
-GeoJSON API in turn, each for --duration seconds from --connections keep-alive
-connections spread over the processes. The load generator is a separate process pinned
+GeoJSON API in turn, each for --duration seconds (after --warmup) from --connections
+keep-alive connections spread over the processes; --rounds alternate one and two
+processes and the median of each is printed. The load generator is a separate process pinned
 to --load-cpu with taskset; the servers, PostgreSQL and Redis share whatever cores they
 find. It prints requests per second for each, the ratio two / one (goal >= 1.8), and how
 long a takedown takes until the public object is gone from the S3 server.
@@ -41,9 +42,10 @@ KEYS = {"S3_ACCESS_KEY_ID": "bench-access-key", "S3_SECRET_ACCESS_KEY": "bench-s
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per case")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per case")
     parser.add_argument("--warmup", type=float, default=3.0, help="untimed seconds per case")
     parser.add_argument("--connections", type=int, default=4, help="load connections")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of one, then two processes")
     parser.add_argument("--actions", type=int, default=200, help="approved actions to load")
     parser.add_argument("--load-cpu", default="1", help="CPU list for the load generator")
     parser.add_argument("--load", nargs="+", metavar="URL", help=argparse.SUPPRESS)
@@ -374,25 +376,36 @@ def main(args):
         f"{args.load_cpu} ({args.connections} connections); gunicorn (1 sync worker per "
         "process), PostgreSQL, Redis and the S3 server unpinned"
     )
+    # Rounds alternate one and two processes, so that a change in the machine's load falls on
+    # both; each case's figure is the median of its rounds.
     results = {}
-    for count in (1, 2):
-        processes, ports = start_servers(env, count)
-        try:
-            for name, path in CASES.items():
-                results[(count, name)] = drive(args, ports, path)
-        finally:
-            for process in processes:
-                process.terminate()
-                process.wait(timeout=30)
+    for _round in range(args.rounds):
+        for count in (1, 2):
+            processes, ports = start_servers(env, count)
+            try:
+                for name, path in CASES.items():
+                    results.setdefault((count, name), []).append(drive(args, ports, path))
+            finally:
+                for process in processes:
+                    process.terminate()
+                    process.wait(timeout=30)
     print()
-    print(f"{'case':<10} {'1 process':>12} {'2 processes':>12} {'ratio':>7}  p50 ms (1 / 2)")
+    print(f"requests per second, median of {args.rounds} rounds of {args.duration:g} s (min-max)")
+    print(f"{'case':<8} {'1 process':>20} {'2 processes':>20} {'ratio':>6}  p50 ms (1 / 2)")
     for name in CASES:
-        one, two = results[(1, name)], results[(2, name)]
-        rps1, rps2 = one["requests"] / one["seconds"], two["requests"] / two["seconds"]
-        errors = one["errors"] + two["errors"]
+        cells, medians, p50s = [], [], []
+        for count in (1, 2):
+            runs = results[(count, name)]
+            rates = [run["requests"] / run["seconds"] for run in runs]
+            errors = sum(run["errors"] for run in runs)
+            median = statistics.median(rates)
+            medians.append(median)
+            p50s.append(statistics.median(run["p50_ms"] or 0 for run in runs))
+            cell = f"{median:.1f} ({min(rates):.0f}-{max(rates):.0f})"
+            cells.append(cell + (f" {errors} errors" if errors else ""))
         print(
-            f"{name:<10} {rps1:>10.1f}/s {rps2:>10.1f}/s {rps2 / rps1:>7.2f}  "
-            f"{one['p50_ms']} / {two['p50_ms']}" + (f"  ({errors} errors)" if errors else "")
+            f"{name:<8} {cells[0]:>20} {cells[1]:>20} {medians[1] / medians[0]:>6.2f}  "
+            f"{p50s[0]:.1f} / {p50s[1]:.1f}"
         )
     print("goal: ratio >= 1.8")
     timing = json.loads(run_django(env, __file__, "--takedown").strip().splitlines()[-1])

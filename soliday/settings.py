@@ -103,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the public-content generation, cached answers): CACHE_URL=redis://host:6379/1 uses
 # Django's own Redis backend (soliday.W002 warns in production without a shared cache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://soliday")}
-if urlsplit(CACHES["default"].get("LOCATION") or "").scheme in ("redis", "rediss", "unix"):
+if urlsplit(CACHES["default"].get("LOCATION") or "").scheme in ("redis", "rediss"):
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
 
 # Mail: the console backend prints mail in development; production sets EMAIL_URL.

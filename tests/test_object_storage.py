@@ -24,6 +24,7 @@ from actions import services
 from actions.models import Action
 from soliday import storage_settings
 from tests.helpers.images import jpeg_with_everything
+from tests.helpers.servers import manage, project_env
 
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 
@@ -288,3 +289,23 @@ def test_public_media_on_their_own_origin_join_the_content_security_policy(monke
 def test_a_wrong_storage_setting_is_refused_with_the_reason(monkeypatch, tmp_path, values, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         object_storage(monkeypatch, tmp_path, **values)
+
+
+def test_the_site_on_object_storage_shows_media_from_their_origin(tmp_path):
+    env = project_env(
+        tmp_path,
+        MEDIA_STORAGE="s3",
+        S3_ENDPOINT_URL="http://objects:9000",
+        S3_PUBLIC_URL="https://media.example.org",
+        **KEYS,
+    )
+    code = (
+        "from django.conf import settings; "
+        "print(settings.MEDIA_URL, settings.SERVE_MEDIA, settings.CONTENT_SECURITY_POLICY, sep='|')"
+    )
+    media_url, serve_media, policy = (
+        manage(env, "shell", "--no-imports", "-c", code).stdout.strip().split("|")
+    )
+    assert (media_url, serve_media) == ("https://media.example.org/", "False")
+    img_src = next(d.strip() for d in policy.split(";") if d.strip().startswith("img-src"))
+    assert img_src == "img-src 'self' data: https://media.example.org"

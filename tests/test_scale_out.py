@@ -352,3 +352,10 @@ def test_a_takedown_is_seen_by_both_web_processes_at_once(two_web_processes):
 
     assert geojson_cities(first) == []
     assert geojson_cities(second) == []
+
+
+def test_a_redis_cache_url_uses_djangos_own_redis_backend(tmp_path):
+    env = project_env(tmp_path, CACHE_URL=REDIS_URL)
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    backend = manage(env, "shell", "--no-imports", "-c", code).stdout.strip()
+    assert backend == "django.core.cache.backends.redis.RedisCache"
