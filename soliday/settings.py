@@ -175,7 +175,7 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 # and the S3_* values, read by soliday.storage_settings (see there and .env.example).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
 _media_storages, MEDIA_URL, MEDIA_ORIGIN = object_storage(
-    env, media_root=MEDIA_ROOT, private_media_root=PRIVATE_MEDIA_ROOT, media_url=MEDIA_URL
+    env, private_media_root=PRIVATE_MEDIA_ROOT, media_url=MEDIA_URL
 )
 STORAGES = {
     **_media_storages,

@@ -30,7 +30,7 @@ PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 PRIVATE_URL_SECONDS = 300
 
 
-def object_storage(env, *, media_root, private_media_root, media_url):
+def object_storage(env, *, private_media_root, media_url):
     """(STORAGES without "staticfiles", MEDIA_URL, the public media origin or "")."""
     kind = env.str("MEDIA_STORAGE", default="local").strip().lower()
     if kind not in KINDS:

@@ -52,7 +52,6 @@ def storage_env(monkeypatch, **values):
 def object_storage(monkeypatch, tmp_path, **values):
     return storage_settings.object_storage(
         storage_env(monkeypatch, **values),
-        media_root=tmp_path / "media",
         private_media_root=tmp_path / "private",
         media_url="/media/",
     )
