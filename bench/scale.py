@@ -341,14 +341,35 @@ def start_servers(env, count):
     return processes, ports
 
 
-def drive(args, ports, path):
+def cpu_seconds(masters):
+    """CPU time used so far by the gunicorn masters and their workers (Linux /proc)."""
+    total = 0
+    for master in masters:
+        pids = [master.pid]
+        try:
+            children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text()
+            pids += [int(pid) for pid in children.split()]
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError):
+            return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def drive(args, processes, ports, path):
+    """Run the load generator on `path`; its figures, with the cores the web processes used."""
     urls = [f"http://127.0.0.1:{port}{path}" for port in ports]
     pin = ["taskset", "-c", args.load_cpu] if shutil.which("taskset") and args.load_cpu else []
     command = [*pin, sys.executable, __file__, "--load", *urls]
     command += ["--duration", str(args.duration), "--warmup", str(args.warmup)]
     command += ["--connections", str(args.connections)]
+    before, started = cpu_seconds(processes), time.monotonic()
     out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
-    return json.loads(out.stdout)
+    after, seconds = cpu_seconds(processes), time.monotonic() - started
+    figures = json.loads(out.stdout)
+    figures["web_cores"] = (after - before) / seconds if None not in (before, after) else None
+    return figures
 
 
 def main(args):
@@ -384,16 +405,21 @@ def main(args):
             processes, ports = start_servers(env, count)
             try:
                 for name, path in CASES.items():
-                    results.setdefault((count, name), []).append(drive(args, ports, path))
+                    results.setdefault((count, name), []).append(
+                        drive(args, processes, ports, path)
+                    )
             finally:
                 for process in processes:
                     process.terminate()
                     process.wait(timeout=30)
     print()
     print(f"requests per second, median of {args.rounds} rounds of {args.duration:g} s (min-max)")
-    print(f"{'case':<8} {'1 process':>20} {'2 processes':>20} {'ratio':>6}  p50 ms (1 / 2)")
+    print(
+        f"{'case':<8} {'1 process':>20} {'2 processes':>20} {'ratio':>6}  p50 ms (1 / 2)"
+        "  cores used by web (1 / 2)"
+    )
     for name in CASES:
-        cells, medians, p50s = [], [], []
+        cells, medians, p50s, cores = [], [], [], []
         for count in (1, 2):
             runs = results[(count, name)]
             rates = [run["requests"] / run["seconds"] for run in runs]
@@ -401,12 +427,18 @@ def main(args):
             median = statistics.median(rates)
             medians.append(median)
             p50s.append(statistics.median(run["p50_ms"] or 0 for run in runs))
+            used = [run["web_cores"] for run in runs if run["web_cores"] is not None]
+            cores.append(f"{statistics.median(used):.2f}" if used else "?")
             cell = f"{median:.1f} ({min(rates):.0f}-{max(rates):.0f})"
             cells.append(cell + (f" {errors} errors" if errors else ""))
         print(
             f"{name:<8} {cells[0]:>20} {cells[1]:>20} {medians[1] / medians[0]:>6.2f}  "
-            f"{p50s[0]:.1f} / {p50s[1]:.1f}"
+            f"{f'{p50s[0]:.1f} / {p50s[1]:.1f}':<15}  {cores[0]} / {cores[1]}"
         )
+    print(
+        "cores used by web: CPU seconds of the gunicorn processes per second of load; two "
+        "processes can only scale as far as the machine lets them have a second core."
+    )
     print("goal: ratio >= 1.8")
     timing = json.loads(run_django(env, __file__, "--takedown").strip().splitlines()[-1])
     print(
