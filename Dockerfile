@@ -16,14 +16,17 @@ COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 
 RUN useradd --system --create-home --uid 1000 soliday \
-    && mkdir -p /data/media /data/private /app/var/static \
-    && chown -R soliday /data /app/var
+    && mkdir -p /data/media /data/private /srv/static /app/var \
+    && chown -R soliday /data /srv/static /app/var
 COPY --chown=soliday . .
 
 USER soliday
+# Static files in /srv/static: docker-compose mounts a volume there that nginx serves (web's
+# collectstatic refreshes it on start); without nginx, whitenoise serves the same files.
 ENV DEBUG=false \
     MEDIA_ROOT=/data/media \
-    STATIC_ROOT=/app/var/static
+    PRIVATE_MEDIA_ROOT=/data/private \
+    STATIC_ROOT=/srv/static
 # collectstatic needs a key to import the settings; the running container gets its own.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 

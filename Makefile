@@ -16,11 +16,13 @@ $(BIN)/.installed: requirements-dev.lock
 
 # A local .env on first use, so that `.venv/bin/python manage.py ...` works by hand too:
 # DEBUG on and a random key of this checkout. Kept once written; never in the image
-# (.dockerignore), and docker compose reads its SECRET_KEY.
+# (.dockerignore), and docker compose reads its SECRET_KEY and S3_SECRET_ACCESS_KEY (the
+# object storage's password; the local set-up keeps media on the disk and ignores it).
 .env:
-	@printf '# Written by make for local development: DEBUG on. Not for production.\nDEBUG=true\nSECRET_KEY=%s\n' \
-		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
-	@echo "Wrote .env for local development (DEBUG=true and a random SECRET_KEY)."
+	@printf '# Written by make for local development: DEBUG on. Not for production.\nDEBUG=true\nSECRET_KEY=%s\nS3_SECRET_ACCESS_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(30))')" > $@
+	@echo "Wrote .env for local development (DEBUG=true, a random SECRET_KEY and S3_SECRET_ACCESS_KEY)."
 
 install: $(BIN)/.installed .env
 

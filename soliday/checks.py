@@ -1,17 +1,28 @@
-"""Configuration mistakes found at start-up: private files that would be public (an
-error: refuse to start), links that would point where the site does not answer (a warning)."""
+"""Configuration mistakes: private files made public (an error: refuse to start), links
+that would point where the site does not answer (a warning), and a production set-up whose
+web processes would not share their cache (a warning under `check --deploy`)."""
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.http.request import validate_host
+
+# Cache backends that live inside one process: each web process would count its own rate
+# limits and keep its own public-content generation.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 
 @register()
 def private_media_is_not_public(app_configs, **kwargs):
+    # With MEDIA_STORAGE=s3, soliday.storage_settings refuses one bucket for both.
+    if settings.MEDIA_STORAGE != "local":
+        return []
     private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     public = Path(settings.MEDIA_ROOT).resolve()
     if private == public or public in private.parents or private in public.parents:
@@ -45,5 +56,20 @@ def site_url_is_allowed(app_configs, **kwargs):
             "and from commands would point where the site does not answer.",
             hint="Set SITE_URL to the address visitors use, e.g. https://soliday.example.",
             id="soliday.W001",
+        )
+    ]
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            "The cache is per-process: each web process counts its own rate limits and may "
+            "serve public answers that another process already invalidated.",
+            hint="Set CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/1.",
+            id="soliday.W002",
         )
     ]

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from soliday.storage_settings import object_storage, with_img_source
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -101,7 +103,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per-process memory by default. Several web processes need one shared cache (rate limits,
+# the public-content generation, cached answers): CACHE_URL=redis://host:6379/1 uses
+# Django's own Redis backend (soliday.W002 warns in production without a shared cache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://soliday")}
+if urlsplit(CACHES["default"].get("LOCATION") or "").scheme in ("redis", "rediss"):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
 # Whole public pages for anonymous visitors, stored under the public generation
 # (soliday.publiccache.public_page); False runs every view every time.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
@@ -171,12 +178,14 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Files participants send wait here until a moderator approves them. It is never
 # under MEDIA_URL: moderators see these files only through a permission-checked view.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Media on the local disk (the default) or in S3-compatible object storage: MEDIA_STORAGE
+# and the S3_* values, read by soliday.storage_settings (see there and .env.example).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local").strip().lower()
+_media_storages, MEDIA_URL, MEDIA_ORIGIN = object_storage(
+    env, private_media_root=PRIVATE_MEDIA_ROOT, media_url=MEDIA_URL
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    **_media_storages,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -186,7 +195,7 @@ STORAGES = {
 }
 # Serve user media from Django only in the embedded set-up; production puts a
 # web server or object storage in front of MEDIA_URL.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and MEDIA_STORAGE == "local")
 
 # Largest upload accepted for an editor's lead image, in bytes.
 NEWS_IMAGE_MAX_BYTES = env.int("NEWS_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
@@ -275,10 +284,9 @@ if MAP_TILE_URL:
         raise ImproperlyConfigured("MAP_TILE_URL needs MAP_TILE_ATTRIBUTION (the tiles' licence).")
     # {s}.tile.example.org: Leaflet's subdomains, allowed as *.tile.example.org.
     MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"
-    CONTENT_SECURITY_POLICY = "; ".join(
-        f"{directive} {MAP_TILE_ORIGIN}" if directive.split()[:1] == ["img-src"] else directive
-        for directive in (d.strip() for d in CONTENT_SECURITY_POLICY.split(";"))
-    )
+    CONTENT_SECURITY_POLICY = with_img_source(CONTENT_SECURITY_POLICY, MAP_TILE_ORIGIN)
+# Public media served from another origin (object storage, a CDN): pages show its images.
+CONTENT_SECURITY_POLICY = with_img_source(CONTENT_SECURITY_POLICY, MEDIA_ORIGIN)
 
 # Logs carry no IP address or user agent: only the level, logger and message.
 LOGGING = {

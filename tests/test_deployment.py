@@ -18,36 +18,14 @@ import pytest
 import yaml
 from django.conf import settings
 
+from tests.helpers.servers import CONFIG, free_port, project_env, wait_for
+
 ROOT = Path(settings.BASE_DIR)
-CONFIG = "gunicorn.conf.py"
 TOKEN = "SeCrEtReCeIpTtOkEn0123456789abcdefXYZ"
 FORWARDED = "198.51.100.77"
 USER_AGENT = "Mozilla/5.0 (GunicornProbePhone 3; Soliday-Access-UA)"
 REFERER = "https://referer.example/secret-page?who=alesia"
 SECRETS = (TOKEN, FORWARDED, USER_AGENT, "GunicornProbePhone", "referer.example", "alesia")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def project_env(tmp_path, **extra):
-    """A production-like environment (DEBUG off) on a SQLite file and folders in tmp_path."""
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DEBUG": "false",
-        "SECRET_KEY": "gunicorn-test-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        **extra,
-    }
 
 
 def get(url, headers):
@@ -57,19 +35,6 @@ def get(url, headers):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def wait_for(port, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError("gunicorn stopped: " + process.stderr.read())
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not start")
 
 
 def test_gunicorn_logs_no_token_address_user_agent_or_referer(tmp_path):
@@ -182,16 +147,69 @@ def test_compose_takes_the_secret_key_from_the_environment_only():
     assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*Set SECRET_KEY[^}]*\}", value), value
 
 
+def test_compose_takes_the_object_storage_password_from_the_environment_only():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for value in (
+        compose["x-app"]["environment"]["S3_SECRET_ACCESS_KEY"],
+        compose["services"]["objects"]["environment"]["MINIO_ROOT_PASSWORD"],
+    ):
+        pattern = r"\$\{S3_SECRET_ACCESS_KEY:\?[^}]*Set S3_SECRET_ACCESS_KEY[^}]*\}"
+        assert re.fullmatch(pattern, value), value
+
+
+SECRET_KEY = "a-long-random-string-" + "y" * 40
+S3_SECRET = "object-storage-password"
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
-def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
+def test_compose_refuses_to_start_without_a_secret_key_or_storage_password(tmp_path):
     (tmp_path / "no.env").write_text("")
 
-    refused = compose_config(tmp_path)
+    refused = compose_config(tmp_path, S3_SECRET_ACCESS_KEY=S3_SECRET)
     assert refused.returncode != 0
     assert "Set SECRET_KEY" in refused.stderr
 
-    accepted = compose_config(tmp_path, SECRET_KEY="a-long-random-string-" + "y" * 40)
+    refused = compose_config(tmp_path, SECRET_KEY=SECRET_KEY)
+    assert refused.returncode != 0
+    assert "Set S3_SECRET_ACCESS_KEY" in refused.stderr
+
+    accepted = compose_config(tmp_path, SECRET_KEY=SECRET_KEY, S3_SECRET_ACCESS_KEY=S3_SECRET)
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_compose_runs_the_whole_stack_with_nginx_the_only_way_in():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"nginx", "web", "worker", "scheduler", "db", "redis", "objects"}
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert services["nginx"]["image"].startswith("nginx:1.27")
+    app = compose["x-app"]["environment"]
+    assert app["CACHE_URL"].startswith("redis://redis:")
+    assert app["MEDIA_STORAGE"] == "s3"
+    assert app["S3_PUBLIC_BUCKET"] != app["S3_PRIVATE_BUCKET"]
+    assert app["TRUSTED_PROXY_COUNT"] == "1"
+    assert "SERVE_MEDIA" not in app  # media come from the object storage, through nginx
+    nginx = services["nginx"]["environment"]
+    assert nginx["NGINX_PUBLIC_BUCKET"] == app["S3_PUBLIC_BUCKET"]
+    assert nginx["NGINX_STATIC_ROOT"] == app["STATIC_ROOT"] == "/srv/static"
+    # Each start: migrations before gunicorn, then static files and buckets, all idempotent.
+    command = services["web"]["command"]
+    steps = [step.strip(' "\n') for step in command.split('"', 1)[1].split("&&")]
+    assert [step.split()[2] for step in steps[:-1]] == [
+        "migrate",
+        "setup_roles",
+        "collectstatic",
+        "setup_storage",
+    ]
+    assert steps[-1].startswith("exec gunicorn --config gunicorn.conf.py")
+    assert services["worker"]["command"] == "python manage.py worker"
+    # A cache, not a store: nothing on disk, the least recently used keys make room.
+    redis = services["redis"]["command"]
+    assert redis[redis.index("--save") + 1] == ""
+    assert redis[redis.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert not services["redis"].get("volumes")
+    assert "STATIC_ROOT=/srv/static" in (ROOT / "Dockerfile").read_text()
 
 
 # The README's commands, pasted into a shell
@@ -236,6 +254,9 @@ def test_make_writes_a_local_env_so_manage_py_works_by_hand(tmp_path):
     assert re.search(r"^DEBUG=true$", written, re.MULTILINE)
     [key] = re.findall(r"^SECRET_KEY=(\S+)$", written, re.MULTILINE)
     assert len(key) >= 50
+    # docker compose reads the object storage's password from it too.
+    [password] = re.findall(r"^S3_SECRET_ACCESS_KEY=(\S+)$", written, re.MULTILINE)
+    assert len(password) >= 30 and password != key
     checked = manage_check(checkout)
     assert checked.returncode == 0, checked.stderr
     assert "no issues" in checked.stdout
