@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import benchdb
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soliday.settings")
@@ -49,26 +51,11 @@ def parse_args():
 
 def create_database():
     """Create the database named in DATABASE_URL if it does not exist."""
-    import environ
-    import psycopg
-    from psycopg import sql
-
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://…/soliday_bench")
-    config = environ.Env.db_url_config(url)
-    params = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"created database {config['NAME']}")
+    if benchdb.create_database(url):
+        print(f"created database {url.rsplit('/', 1)[-1]}")
 
 
 def cities():

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import benchdb
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "soliday.settings")
@@ -40,21 +42,12 @@ def parse_args():
 
 
 def create_database():
-    import environ
-    import psycopg
-    from psycopg import sql
-
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit(
             "Set DATABASE_URL to a PostgreSQL database, e.g. postgres://…/soliday_review_bench"
         )
-    config = environ.Env.db_url_config(url)
-    params = {key.lower(): config.get(key) or None for key in ("HOST", "PORT", "USER", "PASSWORD")}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if not exists.fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    benchdb.create_database(url)
 
 
 def picture(seed):

@@ -32,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+import benchdb
+
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = "bench-scale"
 CASES = {"gallery": "/en/actions/", "home": "/en/", "geojson": "/api/actions.geojson"}
@@ -261,25 +263,6 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def create_database(url):
-    import environ
-    import psycopg
-    from psycopg import sql
-
-    config = environ.Env.db_url_config(url)
-    params = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-
-
 def bench_env(s3_url, static_root):
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -378,7 +361,7 @@ def main(args):
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    create_database(os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
+    benchdb.create_database(os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
