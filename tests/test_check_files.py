@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from actions import photos
 from actions.models import Action, CampaignMaterial
 from news.models import Article
 from tests.helpers.files import stored_files
@@ -141,7 +142,7 @@ def test_rows_without_files_are_repaired_and_say_what_is_missing(
     assert "uploaded file is missing" in waiting.processing_error
     pending.refresh_from_db()
     assert pending.photo == "" and pending.photo_status == Action.PhotoStatus.READY
-    assert len(pending.renditions) == 3
+    assert len(pending.renditions) == len(photos.RENDITIONS)
     assert not CampaignMaterial.objects.filter(pk=poster.pk).exists()
     article.refresh_from_db()
     assert not article.lead_image and article.lead_image_renditions == []

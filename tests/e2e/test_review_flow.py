@@ -12,6 +12,7 @@ from PIL import Image
 
 from actions.models import Action, RejectionReason, Report
 from tests.e2e.browser import DESKTOP
+from tests.helpers.actions import default_rejection_reasons
 
 pytestmark = pytest.mark.e2e
 
@@ -42,6 +43,7 @@ def change_path(action):
 
 
 def test_review_flow_by_keyboard(open_context, approved, submitted, screenshots):
+    default_rejection_reasons()
     public = approved()
     Report.objects.create(action=public, reason=Report.Reason.IN_PHOTO, details="I am on the left.")
     first = submitted(photo=blocks_jpeg(1))

@@ -2,6 +2,9 @@
 in, actions submitted as the form submits them (through services.submit_action), approved
 and rejected as moderators decide; and what must never reach a public page, API or feed."""
 
+import importlib
+
+from django.apps import apps
 from django.test import Client
 
 from actions import services
@@ -140,3 +143,10 @@ def assert_nothing_private(text, *hidden):
     for action in hidden:
         for rendition in action.renditions:
             assert rendition["path"] not in text
+
+
+def default_rejection_reasons():
+    """The canned reasons the data migration gives, again: a live-server test's flush
+    empties every table, migration data included, before the next such test."""
+    migration = importlib.import_module("actions.migrations.0010_default_rejection_reasons")
+    migration.add_reasons(apps, None)
