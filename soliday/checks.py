@@ -10,12 +10,7 @@ from django.core import checks
 from django.core.checks import Error, Tags, register
 from django.http.request import validate_host
 
-# Cache backends that live inside one process: each web process would count its own rate
-# limits and keep its own public-content generation.
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-)
+from soliday import cache_settings
 
 
 @register()
@@ -62,13 +57,13 @@ def site_url_is_allowed(app_configs, **kwargs):
 
 @register(Tags.caches, deploy=True)
 def cache_is_shared(app_configs, **kwargs):
-    backend = settings.CACHES["default"]["BACKEND"]
-    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+    if settings.DEBUG or cache_settings.is_shared(settings.CACHES):
         return []
     return [
         checks.Warning(
             "The cache is per-process: each web process counts its own rate limits and may "
-            "serve public answers that another process already invalidated.",
+            "serve public answers that another process already invalidated (whole pages "
+            "are therefore not stored unless PUBLIC_PAGE_CACHE says so).",
             hint="Set CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/1.",
             id="soliday.W002",
         )

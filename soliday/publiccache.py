@@ -115,7 +115,11 @@ def _cached(view, *, pages, max_age=0):
         current = found.get(GENERATION_KEY)
         if current is None:
             current = generation()
-        digest = _digest(current, language, origin, path)
+        # The ETag moves on every BODY_SECONDS too: a page that changes with the clock (a
+        # campaign opening at midnight, an article due now) is never confirmed by a 304 for
+        # longer than that.
+        window = int(time.time()) // BODY_SECONDS
+        digest = _digest(current, language, origin, path, window)
         etag = f'"{digest[:32]}"'
         # Weak comparison, as for If-None-Match: a compressing proxy may weaken the tag.
         sent = [
@@ -133,7 +137,7 @@ def _cached(view, *, pages, max_age=0):
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return response
-            if pages and "cookie" in response.get("Vary", "").lower():
+            if pages and ("cookie" in response.get("Vary", "").lower() or _tokened(request)):
                 return response
             headers = {
                 name: value
@@ -148,6 +152,12 @@ def _cached(view, *, pages, max_age=0):
         return _revalidated(response, etag, max_age=max_age)
 
     return wrapped
+
+
+def _tokened(request):
+    """Whether the view asked for a CSRF token: its page is this visitor's alone. (The
+    middleware adds its cookie and `Vary: Cookie` only after this wrapper returns.)"""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
 def _not_modified_since(request, headers):

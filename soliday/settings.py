@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from soliday import cache_settings
 from soliday.storage_settings import object_storage, with_img_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,12 +107,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory by default. Several web processes need one shared cache (rate limits,
 # the public-content generation, cached answers): CACHE_URL=redis://host:6379/1 uses
 # Django's own Redis backend (soliday.W002 warns in production without a shared cache).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://soliday")}
-if urlsplit(CACHES["default"].get("LOCATION") or "").scheme in ("redis", "rediss"):
-    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+CACHES = cache_settings.caches(env)
 # Whole public pages for anonymous visitors, stored under the public generation
-# (soliday.publiccache.public_page); False runs every view every time.
-PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# (soliday.publiccache.public_page); False runs every view every time. Off by default in
+# production without a shared cache: a takedown in one web process would not reach the
+# pages another process keeps. (DEBUG is one runserver process.)
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=DEBUG or cache_settings.is_shared(CACHES))
 
 # Mail: the console backend prints mail in development; production sets EMAIL_URL.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

@@ -3,13 +3,17 @@
 approval or a takedown shows at once, a logged-in moderator never shares a page."""
 
 import datetime
+import time
 
 import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.http import http_date
 
 from actions import services
 from news.models import Article
+from soliday import publiccache
 
 PAGES = ["/en/", "/en/actions/", "/en/campaigns/4august/", "/en/news/", "/en/privacy/"]
 
@@ -142,3 +146,33 @@ def test_submission_form_is_never_stored(page_cache, campaign, visitor):
     first = visitor.get("/en/actions/submit/")
     assert first.status_code == 200
     assert "ETag" not in first
+
+
+@pytest.mark.django_db
+def test_a_validator_is_confirmed_for_one_window_only(page_cache, campaign, visitor, monkeypatch):
+    # Pages change with the clock too (a campaign opening at midnight, an article due now):
+    # an ETag older than BODY_SECONDS gets the whole page again, never a 304.
+    etag = visitor.get("/en/campaigns/4august/")["ETag"]
+    assert visitor.get("/en/campaigns/4august/", headers={"If-None-Match": etag}).status_code == 304
+
+    later = time.time() + publiccache.BODY_SECONDS
+    monkeypatch.setattr(publiccache.time, "time", lambda: later)
+
+    again = visitor.get("/en/campaigns/4august/", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+
+
+def test_a_page_that_asks_for_a_csrf_token_is_never_stored(page_cache, rf):
+    runs = []
+
+    @publiccache.public_page
+    def form_page(request):
+        runs.append(1)
+        return HttpResponse(get_token(request))
+
+    first = form_page(rf.get("/en/a-form/"))
+    second = form_page(rf.get("/en/a-form/"))
+
+    assert len(runs) == 2  # the view ran for each visitor: no one else's token is served
+    assert first.content != second.content

@@ -370,3 +370,16 @@ def test_a_redis_cache_url_uses_djangos_own_redis_backend(tmp_path):
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     backend = manage(env, "shell", "--no-imports", "-c", code).stdout.strip()
     assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "stored"), [(None, "False"), (REDIS_URL, "True"), ("locmemcache://x", "False")]
+)
+def test_whole_pages_are_stored_by_default_only_where_every_process_shares_the_cache(
+    tmp_path, cache_url, stored
+):
+    # With a per-process cache, a takedown in one web process would not reach the pages
+    # another process keeps: the page cache waits for a shared cache.
+    env = project_env(tmp_path, **({"CACHE_URL": cache_url} if cache_url else {}))
+    code = "from django.conf import settings; print(settings.PUBLIC_PAGE_CACHE)"
+    assert manage(env, "shell", "--no-imports", "-c", code).stdout.strip() == stored
