@@ -166,7 +166,13 @@ def copy_out(alias, target):
     for name in walk(storage):
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with storage.open(name, "rb") as stored, path.open("wb") as copy:
+        try:
+            stored = storage.open(name, "rb")
+        except FileNotFoundError:
+            # Moved or deleted since the listing (an approval, a takedown, a purge on a
+            # live site): the database dumped before it says where that file is now.
+            continue
+        with stored, path.open("wb") as copy:
             shutil.copyfileobj(stored, copy)
         entries.append({"name": name, "size": path.stat().st_size, "sha256": sha256_file(path)})
     return entries

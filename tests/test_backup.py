@@ -188,3 +188,22 @@ def test_a_postgresql_backup_restores_into_a_throwaway_database(tmp_path, throwa
     # A PostgreSQL backup does not go into SQLite.
     sqlite = media_env(tmp_path, "other", DATABASE_URL=f"sqlite:///{tmp_path / 'o.sqlite3'}")
     assert "restore into the same kind of database" in refused(sqlite, folder)
+
+
+@pytest.mark.django_db
+def test_a_file_gone_between_listing_and_copying_is_left_out(tmp_path, monkeypatch):
+    # On a live site a rendition may move (approval, takedown, purge) while the backup
+    # walks the storage: the backup goes on without it instead of failing.
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from soliday import backup
+
+    storage = storages["default"]
+    kept = storage.save("actions/kept.webp", ContentFile(b"kept"))
+    monkeypatch.setattr(backup, "walk", lambda storage: iter([kept, "actions/gone.webp"]))
+
+    entries = backup.copy_out("default", tmp_path)
+
+    assert [entry["name"] for entry in entries] == [kept]
+    assert (tmp_path / kept).read_bytes() == b"kept"
