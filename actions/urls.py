@@ -3,6 +3,7 @@ from django.urls.converters import get_converters
 
 from actions.views import feeds, gallery, maps, receipts, reports, submission
 from soliday.converters import UnicodeSlugConverter
+from soliday.publiccache import public_cache
 
 if "uslug" not in get_converters():  # news.urls may have registered it already
     register_converter(UnicodeSlugConverter, "uslug")
@@ -23,8 +24,9 @@ urlpatterns = [
     path("receipt/photo/", receipts.photo, name="receipt-photo"),
     path("", gallery.gallery, name="gallery"),
     path("tag/<uslug:slug>/", gallery.tag, name="tag"),
-    path("feed/campaign/<uslug:slug>/", feeds.CampaignFeed(), name="feed-campaign"),
-    path("feed/tag/<uslug:slug>/", feeds.TagFeed(), name="feed-tag"),
+    # Feed readers poll: kept until public content changes (each item's size is a storage call).
+    path("feed/campaign/<uslug:slug>/", public_cache(feeds.CampaignFeed()), name="feed-campaign"),
+    path("feed/tag/<uslug:slug>/", public_cache(feeds.TagFeed()), name="feed-tag"),
     path("<int:pk>/", gallery.detail, name="detail"),
     # "Report this photo / I am in this photo": no account, goes to the moderators.
     path("<int:pk>/report/", reports.report, name="report"),

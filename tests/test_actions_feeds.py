@@ -101,6 +101,24 @@ def test_an_unpublished_action_leaves_the_feed(visitor, approved, moderator):
     assert entries(visitor.get(reverse("actions:feed-campaign", kwargs={"slug": "4august"}))) == []
 
 
+def test_a_feed_reader_polling_again_costs_no_query_nor_storage_call(
+    visitor, approved, django_assert_num_queries, monkeypatch
+):
+    approved()
+    url = reverse("actions:feed-campaign", kwargs={"slug": "4august"})
+    first = entries(visitor.get(url))
+    sizes = []
+    storage_class = type(feeds.default_storage._wrapped)  # set up by the first request
+    monkeypatch.setattr(storage_class, "size", lambda self, path: sizes.append(path) or 1)
+
+    with django_assert_num_queries(0):
+        again = visitor.get(url)
+
+    assert len(entries(again)) == len(first) == 1
+    assert sizes == []
+    assert visitor.get(url, headers={"If-None-Match": again["ETag"]}).status_code == 304
+
+
 def test_unknown_feeds_are_404(visitor, db):
     assert visitor.get(reverse("actions:feed-campaign", kwargs={"slug": "nope"})).status_code == 404
     assert visitor.get(reverse("actions:feed-tag", kwargs={"slug": "nope"})).status_code == 404
