@@ -17,7 +17,12 @@ from django.utils.translation import gettext
 from actions import hashtags, stats
 from actions.models import Action, Campaign, TaggedAction, Takedown
 from actions.services import history, queue
-from actions.services.storage import consistent_files, move_renditions, private_storage
+from actions.services.storage import (
+    STORAGE_ERRORS,
+    consistent_files,
+    move_renditions,
+    private_storage,
+)
 from actions.services.visibility import lock_campaigns, release
 from soliday import publiccache
 
@@ -184,7 +189,7 @@ def lift_takedown(takedown, *, user, reason):
                         gettext("Takedown lifted (%(takedown)s): %(reason)s")
                         % {"takedown": locked, "reason": reason},
                     )
-        except OSError:
+        except STORAGE_ERRORS:
             lifted.failed += 1
             logger.exception("Could not release action %s after lifting a takedown", pk)
     return lifted
@@ -223,6 +228,6 @@ def hide_renditions(action_ids):
                 move_renditions(action, default_storage, private_storage(), public=False)
                 action.save(update_fields=["renditions", "renditions_public"])
                 moved.append(pk)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.exception("Could not move the photo of hidden action %s to private storage", pk)
     return moved
