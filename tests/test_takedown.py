@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from actions import photos, services
 from actions.models import Action, MapCell, Takedown, Tally
+from actions.services import takedowns
 from soliday import publiccache
 from tests.helpers.actions import submit
 from tests.helpers.admin import messages_of
@@ -395,6 +396,39 @@ def test_moving_the_files_is_idempotent_and_survives_a_missing_file(
     assert services.hide_renditions([krakow.pk]) == []
     krakow.refresh_from_db()
     assert public_files(media_dirs, krakow) == set()
+
+
+def test_the_retry_task_is_queued_before_a_request_cut_short_moves_the_files(
+    town, moderator, media_dirs, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # On S3 hundreds of copies outlast gunicorn's timeout: the worker dies (SystemExit)
+    # after the first photo. The task queued beforehand still has every action.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    moves = []
+
+    def move_then_die(action, *args, **kwargs):
+        if moves:
+            raise SystemExit(1)
+        moves.append(action.pk)
+        return move(action, *args, **kwargs)
+
+    move = takedowns.move_renditions
+    monkeypatch.setattr(takedowns, "move_renditions", move_then_die)
+
+    with pytest.raises(SystemExit):
+        take_down(django_capture_on_commit_callbacks, moderator, country="PL")
+
+    hidden = {town[name].pk for name in ("warsaw", "warsaw2", "krakow")}
+    queued = [r for r in default_task_backend.results if r.task.name == "hide_public_renditions"]
+    assert {pk for result in queued for pk in result.args[0]} == hidden
+    assert len(moves) == 1
+    # The worker runs the task: every file left is moved, the first one is not moved twice.
+    monkeypatch.setattr(takedowns, "move_renditions", move)
+    assert set(services.hide_renditions(queued[0].args[0])) == hidden - set(moves)
+    for action in Action.objects.filter(pk__in=hidden):
+        assert public_files(media_dirs, action) == set()
 
 
 # The public cache

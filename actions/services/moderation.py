@@ -14,7 +14,12 @@ from django.utils.translation import gettext
 
 from actions.models import Action, ChecklistItem
 from actions.services import history, mail, queue, reports
-from actions.services.storage import consistent_files, forget_master, private_storage
+from actions.services.storage import (
+    STORAGE_ERRORS,
+    consistent_files,
+    forget_master,
+    private_storage,
+)
 from actions.services.visibility import DECIDED_VISIBLE, conceal, release, remove_photo, save
 from soliday import files
 
@@ -142,7 +147,7 @@ def _decide(actions, allowed, decide, *, failure):
                 if decide(action, outcome):
                     mail.decision_on_commit(action)
                     outcome.decided.append(action)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.exception(failure, pk)
             outcome.failed.append(pk)
     return outcome

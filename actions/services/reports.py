@@ -6,13 +6,17 @@ hides the action with one click, as a takedown does: off every page, count and f
 once, its files back in private storage, until the moderator rejects it or keeps it.
 """
 
+import logging
+
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from actions.models import Action, Report
-from actions.services import history
-from actions.services.storage import consistent_files
+from actions.services import history, queue
+from actions.services.storage import STORAGE_ERRORS, consistent_files
 from actions.services.visibility import conceal, release, save
+
+logger = logging.getLogger(__name__)
 
 
 def file_report(action, *, reason, details="", contact=""):
@@ -27,22 +31,41 @@ def hide_now(action_ids, moderator):
 
     Each under its row lock: an action decided or hidden meanwhile is left as it is.
     The reports stay open: hiding is not a decision, only a pause until one.
+    A storage error while moving one action's photo spoils none of the others: that
+    action is hidden all the same, and the task moves its photo (as after a takedown).
     """
-    hidden = []
+    hidden, unmoved = [], []
     for pk in sorted(set(action_ids)):
-        with consistent_files():
-            action = Action.objects.select_for_update().filter(pk=pk).first()
-            if action is None or action.status not in (
-                Action.Status.APPROVED,
-                Action.Status.SCHEDULED,
-            ):
-                continue
-            conceal(action, Action.Status.HIDDEN)
-            action.takedown = None
-            save(action)
-            history.log(moderator, action, gettext("Hidden at once after a report."))
+        try:
+            done = _hide(pk, moderator, move_files=True)
+        except STORAGE_ERRORS:
+            logger.exception(
+                "Could not move the photo of reported action %s to private storage", pk
+            )
+            done = _hide(pk, moderator, move_files=False)
+            if done:
+                unmoved.append(pk)
+        if done:
             hidden.append(pk)
+    if unmoved:
+        queue.hide_renditions_on_commit(unmoved)
     return hidden
+
+
+def _hide(pk, moderator, *, move_files):
+    """Hide one reported action if it is public now, in its own transaction; True if hidden."""
+    with consistent_files():
+        action = Action.objects.select_for_update().filter(pk=pk).first()
+        if action is None or action.status not in (
+            Action.Status.APPROVED,
+            Action.Status.SCHEDULED,
+        ):
+            return False
+        conceal(action, Action.Status.HIDDEN, move_files=move_files)
+        action.takedown = None
+        save(action)
+        history.log(moderator, action, gettext("Hidden at once after a report."))
+        return True
 
 
 def keep(action_ids, moderator):

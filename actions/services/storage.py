@@ -15,6 +15,7 @@ without its file.
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import default_storage, storages
 from django.db import transaction
 
@@ -22,6 +23,11 @@ from soliday import files, images
 
 INCOMING = "incoming"
 PREFIX = "actions"
+
+# What a storage raises when a file cannot be read, written or deleted: the local disk
+# raises OSError; S3 (django-storages) raises botocore's errors, only a missing key
+# becoming FileNotFoundError. Code that carries on past one file catches these.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 def private_storage():

@@ -17,7 +17,12 @@ from django.utils.translation import gettext
 from actions import hashtags, stats
 from actions.models import Action, Campaign, TaggedAction, Takedown
 from actions.services import history, queue
-from actions.services.storage import consistent_files, move_renditions, private_storage
+from actions.services.storage import (
+    STORAGE_ERRORS,
+    consistent_files,
+    move_renditions,
+    private_storage,
+)
 from actions.services.visibility import lock_campaigns, release
 from soliday import publiccache
 
@@ -117,9 +122,10 @@ def take_down(*, campaign=None, country="", city="", hashtag="", reason, user):
         # The database flip above hides the actions from every page; their files leave
         # public storage right after the commit, before the caller (the admin's request,
         # the command) returns, whether or not a worker runs: one action per transaction,
-        # so thousands of copies do not hold the takedown's transaction open.
+        # so thousands of copies do not hold the takedown's transaction open. The task
+        # that moves them is queued before, in case this request dies on the way.
         public = [pk for pk, is_public in rows if is_public]
-        transaction.on_commit(lambda: hide_renditions_now(public))
+        hide_renditions_now(public)
         publiccache.bump_on_commit()
     return takedown
 
@@ -184,21 +190,24 @@ def lift_takedown(takedown, *, user, reason):
                         gettext("Takedown lifted (%(takedown)s): %(reason)s")
                         % {"takedown": locked, "reason": reason},
                     )
-        except OSError:
+        except STORAGE_ERRORS:
             lifted.failed += 1
             logger.exception("Could not release action %s after lifting a takedown", pk)
     return lifted
 
 
 def hide_renditions_now(action_ids):
-    """Move these hidden actions' renditions out of public storage now; returns the ids
-    moved. What a storage error left behind is queued for the task to try again."""
-    moved = hide_renditions(action_ids)
-    done = set(moved)
-    left = [pk for pk in action_ids if pk not in done]
-    if left:
-        queue.hide_renditions_on_commit(left)  # idempotent: the moved ones are skipped
-    return moved
+    """Once the caller's transaction commits, queue the task that moves these hidden
+    actions' renditions out of public storage, then move them now.
+
+    The task is queued first: if this pass is cut short (a storage error, or the web
+    worker killed at its timeout amid hundreds of copies to S3), the task still moves
+    every file left. Both are idempotent: what one moved, the other skips.
+    """
+    if not action_ids:
+        return
+    queue.hide_renditions_on_commit(action_ids)
+    transaction.on_commit(lambda: hide_renditions(action_ids))
 
 
 def hide_renditions(action_ids):
@@ -223,6 +232,6 @@ def hide_renditions(action_ids):
                 move_renditions(action, default_storage, private_storage(), public=False)
                 action.save(update_fields=["renditions", "renditions_public"])
                 moved.append(pk)
-        except OSError:
+        except STORAGE_ERRORS:
             logger.exception("Could not move the photo of hidden action %s to private storage", pk)
     return moved

@@ -63,11 +63,15 @@ def release(action):
     save(action)
 
 
-def conceal(action, status):
-    """Take `action` off every public page and count, and give it `status` (not saved)."""
+def conceal(action, status, *, move_files=True):
+    """Take `action` off every public page and count, and give it `status` (not saved).
+
+    `move_files=False` leaves its renditions in public storage for the caller to queue
+    (queue.hide_renditions_on_commit), as after a storage error.
+    """
     if action.status == Action.Status.APPROVED:
         publiccache.bump_on_commit()
-    if action.renditions_public:
+    if move_files and action.renditions_public:
         move_renditions(action, default_storage, private_storage(), public=False)
     action.status = status
     action.published_at = None

@@ -23,6 +23,7 @@ from taggit.models import Tag
 
 from actions import public
 from actions.models import Campaign
+from actions.services.storage import STORAGE_ERRORS
 from soliday.links import absolute
 
 FEED_SIZE = 30
@@ -82,7 +83,7 @@ class ActionsFeed(Feed):
         path = display["path"]
         try:
             length = str(default_storage.size(path))
-        except OSError:
+        except STORAGE_ERRORS:
             length = "0"
         extension = path.rsplit(".", 1)[-1].lower()
         return [
