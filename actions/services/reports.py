@@ -6,6 +6,7 @@ hides the action with one click, as a takedown does: off every page, count and f
 once, its files back in private storage, until the moderator rejects it or keeps it.
 """
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -28,7 +29,7 @@ def hide_now(action_ids, moderator):
     Each under its row lock: an action decided or hidden meanwhile is left as it is.
     The reports stay open: hiding is not a decision, only a pause until one.
     """
-    hidden = []
+    hidden = hold_for_the_reports(action_ids, moderator)
     for pk in sorted(set(action_ids)):
         with consistent_files():
             action = Action.objects.select_for_update().filter(pk=pk).first()
@@ -43,6 +44,31 @@ def hide_now(action_ids, moderator):
             history.log(moderator, action, gettext("Hidden at once after a report."))
             hidden.append(pk)
     return hidden
+
+
+def hold_for_the_reports(action_ids, moderator):
+    """Actions already hidden by a takedown are detached from it, so that lifting the
+    takedown does not bring them back before the moderator rejects or keeps them; returns
+    their ids."""
+    held = []
+    for pk in sorted(set(action_ids)):
+        with transaction.atomic():
+            action = (
+                Action.objects.select_for_update()
+                .filter(pk=pk, status=Action.Status.HIDDEN, takedown__isnull=False)
+                .first()
+            )
+            if action is None:
+                continue
+            action.takedown = None
+            action.save(update_fields=["takedown"])
+            history.log(
+                moderator,
+                action,
+                gettext("Hidden after a report: lifting the takedown no longer brings it back."),
+            )
+            held.append(pk)
+    return held
 
 
 def keep(action_ids, moderator):
