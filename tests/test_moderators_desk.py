@@ -36,6 +36,11 @@ def second_moderator(roles, django_user_model):
     return user
 
 
+def previewed_on(page):
+    """The ids of the photos a bulk approval's confirmation page showed, as it posts them."""
+    return re.findall(r'name="previewed" value="(\d+)"', page.content.decode())
+
+
 def photo(seed, **kwargs):
     return encode(scene(seed, **kwargs), "JPEG")
 
@@ -64,12 +69,14 @@ def test_bulk_approval_with_every_tick_approves_and_records_them(
 ):
     letter, first, second = submitted(photo=False), submitted(photo=photo(1)), submitted()
 
+    page = post_action(moderator_client, "approve_selected", [letter, first, second])
     response = post_action(
         moderator_client,
         "approve_selected",
         [letter, first, second],
         apply="1",
         checklist=EVERY_TICK,
+        previewed=previewed_on(page),
     )
 
     assert messages_of(response) == ["3 actions approved."]
@@ -103,6 +110,53 @@ def test_bulk_approval_without_every_tick_publishes_nothing(moderator_client, su
         action.refresh_from_db()
         assert action.status == Action.Status.PENDING
         assert action.renditions_public is False
+
+
+def test_bulk_approval_leaves_a_photo_the_moderator_never_saw_pending(moderator_client, submitted):
+    letter, shown, queued = submitted(photo=False), submitted(photo=photo(1)), submitted()
+    Action.objects.filter(pk=queued.pk).update(photo_status=Action.PhotoStatus.QUEUED)
+    page = post_action(moderator_client, "approve_selected", [letter, shown, queued])
+    assert previewed_on(page) == [str(shown.pk)]
+    # Processed while the moderator looks at the confirmation page.
+    Action.objects.filter(pk=queued.pk).update(photo_status=Action.PhotoStatus.READY)
+
+    response = post_action(
+        moderator_client,
+        "approve_selected",
+        [letter, shown, queued],
+        apply="1",
+        checklist=EVERY_TICK,
+        previewed=previewed_on(page),
+    )
+
+    assert messages_of(response) == [
+        "2 actions approved.",
+        "1 action was left pending for a look: its photo was not on the confirmation page. "
+        "Open it to check it.",
+    ]
+    queued.refresh_from_db()
+    assert queued.status == Action.Status.PENDING
+    assert queued.checklist == []
+    for action in (letter, shown):
+        action.refresh_from_db()
+        assert action.status == Action.Status.APPROVED
+
+
+def test_bulk_approval_ignores_a_previewed_id_outside_the_selection(moderator_client, submitted):
+    shown, elsewhere = submitted(photo=photo(1)), submitted(photo=photo(2))
+
+    response = post_action(
+        moderator_client,
+        "approve_selected",
+        [shown],
+        apply="1",
+        checklist=EVERY_TICK,
+        previewed=[shown.pk, elsewhere.pk, "x"],
+    )
+
+    assert messages_of(response) == ["1 action approved."]
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Action.Status.PENDING
 
 
 def test_bulk_approval_without_photos_needs_no_page(moderator_client, submitted):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from actions import services
-from actions.models import Action, MapCell, TaggedAction, Takedown, Tally
+from actions.models import Action, MapCell, Report, TaggedAction, Takedown, Tally
 from actions.services import mail as participant_mail
 from actions.views import receipts
 from tests.helpers.actions import submit
@@ -779,6 +779,31 @@ def test_withdrawing_a_public_action_deletes_it_everywhere_at_once(
     assert page(participant, token).status_code == 404
     assert participant.get(PHOTO, {"token": token}).status_code == 404
     assert participant.post(WITHDRAW, {"token": token, "confirm": "on"}).status_code == 404
+
+
+def test_withdrawing_closes_the_reports_and_erases_what_the_reporter_wrote(
+    participant, visitor, send, approve
+):
+    action = approve(send())
+    visitor.post(
+        f"/en/actions/{action.pk}/report/",
+        {
+            "reason": Report.Reason.IN_PHOTO,
+            "details": "I am the woman on the left; my employer must not see this.",
+            "contact": "me@example.org",
+            "website": "",
+        },
+    )
+    assert Report.objects.open().filter(action=action).count() == 1
+
+    participant.post(WITHDRAW, {"token": action.receipt_token, "confirm": "on"})
+
+    assert not Report.objects.open().exists()
+    report = Report.objects.get(action=action)
+    assert report.resolved_at is not None
+    assert report.outcome == "Withdrawn by the participant"
+    assert report.details == "" and report.contact == ""
+    assert report.reason == Report.Reason.IN_PHOTO
 
 
 def test_withdrawing_while_the_photo_waits_deletes_the_upload(

@@ -3,8 +3,10 @@ report waits at the top of the moderators' queue, and a moderator hides the phot
 click, then rejects it or keeps it."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 
+from actions import services
 from actions.models import Action, Report
 from tests.helpers.actions import assert_nothing_private
 from tests.helpers.admin import messages_of
@@ -183,6 +185,44 @@ def test_hide_it_now_in_one_click(moderator_client, public_action, visitor):
     assert_nothing_private(gallery, public_action)
     report.refresh_from_db()
     assert report.resolved_at is None  # hidden pending a decision
+
+
+def test_hiding_an_action_a_takedown_hid_keeps_it_hidden_when_the_takedown_is_lifted(
+    moderator_client, moderator, public_action, visitor, django_capture_on_commit_callbacks
+):
+    visitor.post(report_url(public_action), report_data())
+    report = Report.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        takedown = services.take_down(
+            campaign=public_action.campaign, reason="Arrests after the picket.", user=moderator
+        )
+    public_action.refresh_from_db()
+    assert public_action.takedown == takedown
+
+    response = moderator_client.post(
+        "/admin/actions/report/",
+        {"action": "hide_now", "_selected_action": [report.pk], "index": 0},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        "1 action is hidden from every public page; reject it or keep it."
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lift_takedown(takedown, user=moderator, reason="Safe again.")
+
+    public_action.refresh_from_db()
+    assert public_action.status == Action.Status.HIDDEN
+    assert public_action.takedown is None
+    assert visitor.get(public_action.get_absolute_url()).status_code == 404
+    assert LogEntry.objects.filter(
+        object_id=str(public_action.pk),
+        change_message__contains="lifting the takedown no longer brings it back",
+    ).exists()
+    # Kept by the moderator, it is public again.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.keep([public_action.pk], moderator)
+    public_action.refresh_from_db()
+    assert public_action.status == Action.Status.APPROVED
 
 
 def test_rejecting_a_hidden_action_closes_its_reports(moderator_client, public_action):

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from actions import services
@@ -201,18 +202,13 @@ class ReviewMixin:
             .select_related("campaign")
             .order_by("submitted_at", "id")
         )
-        if not photos:
+        applying = "apply" in request.POST
+        if not photos and not applying:
             report_decision(self, request, services.approve(queryset, request.user), approved=True)
             return None
-        form = BulkApproveForm(request.POST if "apply" in request.POST else None)
+        form = BulkApproveForm(request.POST if applying else None)
         if form.is_valid():
-            ticks = form.cleaned_data["checklist"]
-            others = queryset.exclude(pk__in=[action.pk for action in photos])
-            outcome = services.approve(photos, request.user, checklist=ticks)
-            rest = services.approve(others, request.user)
-            for name in ("decided", "already_decided", "photo_not_ready", "failed"):
-                getattr(outcome, name).extend(getattr(rest, name))
-            report_decision(self, request, outcome, approved=True)
+            self.apply_bulk_approval(request, queryset, form.cleaned_data["checklist"])
             return None
         previews = [
             {
@@ -234,3 +230,27 @@ class ReviewMixin:
             previews=previews,
             others_count=queryset.count() - len(photos),
         )
+
+    def apply_bulk_approval(self, request, queryset, ticks):
+        """The checklist covers only the photos the confirmation page showed (their ids
+        come back with it); without a look, only actions with no photo at all. Any
+        other photo (still processing when the page was shown, ready since) stays
+        pending for a look."""
+        previewed = [int(pk) for pk in request.POST.getlist("previewed") if pk.isdigit()]
+        outcome = services.approve(queryset.filter(pk__in=previewed), request.user, checklist=ticks)
+        unseen = queryset.exclude(pk__in=previewed)
+        rest = services.approve(unseen.filter(photo_status=Action.PhotoStatus.NONE), request.user)
+        for name in ("decided", "already_decided", "photo_not_ready", "failed"):
+            getattr(outcome, name).extend(getattr(rest, name))
+        left = list(unseen.exclude(photo_status=Action.PhotoStatus.NONE))
+        outcome.already_decided.extend(a for a in left if a.status != Action.Status.PENDING)
+        report_decision(self, request, outcome, approved=True)
+        if count := sum(a.status == Action.Status.PENDING for a in left):
+            message = ngettext(
+                "%(count)d action was left pending for a look: its photo was not on the "
+                "confirmation page. Open it to check it.",
+                "%(count)d actions were left pending for a look: their photos were not on "
+                "the confirmation page. Open them to check them.",
+                count,
+            )
+            self.message_user(request, message % {"count": count}, messages.WARNING)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from actions.models import Action, LocationPrecision
-from actions.services import history, queue
+from actions.services import history, queue, reports
 from actions.services.storage import consistent_files
 from actions.services.visibility import (
     DECIDED_VISIBLE,
@@ -95,9 +95,10 @@ def withdraw(action):
     """The participant takes their action back, at once and for good.
 
     It leaves every public page and count, its files are deleted on commit, its
-    personal data and hashtags are erased now, and the receipt stops opening it
-    (the hash is cleared: the link gets the same 404 as an unknown one). purge()
-    deletes the rest later. Returns False when it was already withdrawn.
+    personal data and hashtags are erased now, its open reports are closed (what the
+    reporters wrote and their contacts erased, as reports.close does), and the receipt
+    stops opening it (the hash is cleared: the link gets the same 404 as an unknown
+    one). purge() deletes the rest later. Returns False when it was already withdrawn.
     """
     with consistent_files():
         locked = Action.objects.select_for_update().filter(pk=action.pk).first()
@@ -110,6 +111,7 @@ def withdraw(action):
         locked.withdrawn_at = timezone.now()
         locked.save(update_fields=sorted({*DECISION_FIELDS, *WITHDRAWN_BLANK, "withdrawn_at"}))
         locked.hashtags.clear()
+        reports.close(locked, None, str(Action.Status.WITHDRAWN.label))
         # The admin's history names the action by its str(), which held the city.
         history.entries(locked.pk).update(object_repr=f"#{locked.pk}")
     action.status, action.receipt_hash = locked.status, None

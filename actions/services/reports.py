@@ -8,6 +8,7 @@ once, its files back in private storage, until the moderator rejects it or keeps
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -29,12 +30,13 @@ def file_report(action, *, reason, details="", contact=""):
 def hide_now(action_ids, moderator):
     """Hide each reported action that is public now; returns the ids hidden.
 
-    Each under its row lock: an action decided or hidden meanwhile is left as it is.
+    Each under its row lock: an action decided meanwhile is left as it is; one a takedown
+    hid stays hidden when the takedown is lifted (`hold_for_the_reports`).
     The reports stay open: hiding is not a decision, only a pause until one.
     A storage error while moving one action's photo spoils none of the others: that
     action is hidden all the same, and the task moves its photo (as after a takedown).
     """
-    hidden, unmoved = [], []
+    hidden, unmoved = hold_for_the_reports(action_ids, moderator), []
     for pk in sorted(set(action_ids)):
         try:
             done = _hide(pk, moderator, move_files=True)
@@ -66,6 +68,31 @@ def _hide(pk, moderator, *, move_files):
         save(action)
         history.log(moderator, action, gettext("Hidden at once after a report."))
         return True
+
+
+def hold_for_the_reports(action_ids, moderator):
+    """Actions already hidden by a takedown are detached from it, so that lifting the
+    takedown does not bring them back before the moderator rejects or keeps them; returns
+    their ids."""
+    held = []
+    for pk in sorted(set(action_ids)):
+        with transaction.atomic():
+            action = (
+                Action.objects.select_for_update()
+                .filter(pk=pk, status=Action.Status.HIDDEN, takedown__isnull=False)
+                .first()
+            )
+            if action is None:
+                continue
+            action.takedown = None
+            action.save(update_fields=["takedown"])
+            history.log(
+                moderator,
+                action,
+                gettext("Hidden after a report: lifting the takedown no longer brings it back."),
+            )
+            held.append(pk)
+    return held
 
 
 def keep(action_ids, moderator):
