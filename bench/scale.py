@@ -124,17 +124,50 @@ def django_setup():
     django.setup()
 
 
-def seed(count):
-    """Load `count` approved actions with photos in campaign bench-scale, unless there."""
-    django_setup()
-    import datetime
+def approved_action(campaign, moderator, *, colour, place, hashtag, caption, alt_text):
+    """Submit one action with a 640 × 480 photo, as the form does, and approve it."""
     import io
 
-    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
     from actions import services
+    from actions.models import ActionType
+
+    city, country, latitude, longitude = place
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(picture, "JPEG")
+    action = services.submit_action(
+        campaign=campaign,
+        action_type=ActionType.PICKET,
+        city=city,
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        hashtags=[hashtag],
+        caption=caption,
+        alt_text=alt_text,
+        display_name="",
+        email="",
+        consent=True,
+        upload=SimpleUploadedFile("photo.jpg", picture.getvalue(), "image/jpeg"),
+        language="en",
+        blur_faces=False,
+        location_precision="exact",
+    )
+    action.refresh_from_db()
+    services.approve([action], moderator)
+    action.refresh_from_db()
+    return action
+
+
+def seed(count):
+    """Load `count` approved actions with photos in campaign bench-scale, unless there."""
+    django_setup()
+    import datetime
+
+    from django.contrib.auth.models import User
+
     from actions.models import Action, ActionType, Campaign
 
     campaign, _created = Campaign.objects.get_or_create(
@@ -152,28 +185,15 @@ def seed(count):
     cities += [("Berlin", "DE", 52.52, 13.40), ("Riga", "LV", 56.95, 24.11)]
     for number in range(have, count):
         city, country, lat, lon = cities[number % len(cities)]
-        picture = io.BytesIO()
-        Image.new("RGB", (640, 480), (number % 255, 90, 160)).save(picture, "JPEG")
-        action = services.submit_action(
-            campaign=campaign,
-            action_type=ActionType.PICKET,
-            city=city,
-            country=country,
-            latitude=lat + number / 10000,
-            longitude=lon,
-            hashtags=["4august"],
+        approved_action(
+            campaign,
+            moderator,
+            colour=(number % 255, 90, 160),
+            place=(city, country, lat + number / 10000, lon),
+            hashtag="4august",
             caption=f"Benchmark action {number}",
             alt_text="Lanterns",
-            display_name="",
-            email="",
-            consent=True,
-            upload=SimpleUploadedFile("photo.jpg", picture.getvalue(), "image/jpeg"),
-            language="en",
-            blur_faces=False,
-            location_precision="exact",
         )
-        action.refresh_from_db()
-        services.approve([action], moderator)
     print(f"{max(count, have)} approved actions in {CAMPAIGN} ({max(0, count - have)} loaded now)")
 
 
@@ -187,37 +207,20 @@ def takedown():
 
     from django.contrib.auth.models import User
     from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
-    from PIL import Image
 
-    from actions import services
-    from actions.models import ActionType, Campaign
+    from actions.models import Campaign
 
     tag = f"gone{uuid.uuid4().hex[:8]}"
-    picture = io.BytesIO()
-    Image.new("RGB", (640, 480), (10, 200, 30)).save(picture, "JPEG")
-    action = services.submit_action(
-        campaign=Campaign.objects.get(slug=CAMPAIGN),
-        action_type=ActionType.PICKET,
-        city="Gdansk",
-        country="PL",
-        latitude=54.35,
-        longitude=18.65,
-        hashtags=[tag],
+    action = approved_action(
+        Campaign.objects.get(slug=CAMPAIGN),
+        User.objects.get(username="bench-moderator"),
+        colour=(10, 200, 30),
+        place=("Gdansk", "PL", 54.35, 18.65),
+        hashtag=tag,
         caption="To be taken down",
         alt_text="",
-        display_name="",
-        email="",
-        consent=True,
-        upload=SimpleUploadedFile("photo.jpg", picture.getvalue(), "image/jpeg"),
-        language="en",
-        blur_faces=False,
-        location_precision="exact",
     )
-    action.refresh_from_db()
-    services.approve([action], User.objects.get(username="bench-moderator"))
-    action.refresh_from_db()
     url = default_storage.url(action.rendition("display")["path"])
 
     def status():
