@@ -72,8 +72,9 @@ def repair_action(action):
         changed.add("photo")
     storage = default_storage if action.renditions_public else private
     paths = [rendition["path"] for rendition in action.renditions]
-    if paths and not all(storage.exists(path) for path in paths):
-        files.delete_on_commit(storage, [path for path in paths if storage.exists(path)])
+    present = [path for path in paths if storage.exists(path)]
+    if len(present) < len(paths):
+        files.delete_on_commit(storage, present)
         if action.renditions_public and action.status == Action.Status.APPROVED:
             publiccache.bump_on_commit()
         action.renditions = []

@@ -73,15 +73,7 @@ def counters(campaign):
 
     Cities with fewer than K actions are not counted (their countries are).
     """
-    # Uses actions_tally_top_idx: one campaign, three dimensions, rows with actions.
-    result = Tally.objects.filter(
-        campaign=campaign, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0
-    ).aggregate(
-        total=Sum("count", filter=Q(dimension=D.TOTAL), default=0),
-        countries=Count("id", filter=Q(dimension=D.COUNTRY)),
-        cities=Count("id", filter=Q(dimension=D.CITY, count__gte=stats.min_city_count())),
-    )
-    return result["total"], result["countries"], result["cities"]
+    return counters_of([campaign])[campaign.pk]
 
 
 def _top(rows, limit):
@@ -127,10 +119,11 @@ def results(campaign):
     )
     # 4. The most recent of the campaign's days with actions, shown oldest first (ISO
     # dates compare as strings).
-    days = tallies.filter(dimension=D.DAY, key__gte=campaign.starts_on.isoformat())
-    if campaign.ends_on:
-        days = days.filter(key__lte=campaign.ends_on.isoformat())
-    days = days.order_by("-key").values_list("key", "count")[:MAX_DAYS]
+    days = (
+        tallies.filter(campaign_days(campaign))
+        .order_by("-key")
+        .values_list("key", "count")[:MAX_DAYS]
+    )
     by_day = []
     for key, count in reversed(days):
         try:
@@ -188,10 +181,19 @@ def _day_chart(rows):
     return charts.columns(columns, title=_("Approved actions per week"))
 
 
+def campaign_days(campaign):
+    """The day tallies within the campaign's dates (ISO dates compare as strings)."""
+    days = Q(dimension=D.DAY, key__gte=campaign.starts_on.isoformat())
+    if campaign.ends_on:
+        days &= Q(key__lte=campaign.ends_on.isoformat())
+    return days
+
+
 def counters_of(campaigns):
     """{campaign id: (total, countries, cities)} for the campaigns index: one query.
 
     Cities with fewer than K actions are not counted (their countries are)."""
+    # Uses actions_tally_top_idx: three dimensions, rows with actions.
     rows = (
         Tally.objects.filter(
             campaign__in=campaigns, dimension__in=[D.TOTAL, D.COUNTRY, D.CITY], count__gt=0

@@ -8,7 +8,7 @@ their country until then), days only within the campaign's dates.
 
 from django.db.models import Q
 
-from actions import public, stats
+from actions import public, results, stats
 from actions.models import ActionType, Tally
 from soliday import countries
 from soliday.links import absolute
@@ -19,13 +19,10 @@ CSV_COLUMNS = ["dimension", "key", "label", "count"]
 
 def _rows(campaign):
     """(dimension, key, count) of every public tally of `campaign`; one query."""
-    days = Q(dimension=D.DAY, key__gte=campaign.starts_on.isoformat())
-    if campaign.ends_on:
-        days &= Q(key__lte=campaign.ends_on.isoformat())
     wanted = (
         Q(dimension__in=[D.TOTAL, D.COUNTRY, D.TYPE, D.HASHTAG])
         | Q(dimension=D.CITY, count__gte=stats.min_city_count())
-        | days
+        | results.campaign_days(campaign)
     )
     return (
         Tally.objects.filter(wanted, campaign=campaign, count__gt=0)

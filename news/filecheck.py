@@ -33,11 +33,10 @@ class ArticleFiles:
                 if article is None:
                     continue
                 paths = image_paths(article)
-                if all(default_storage.exists(path) for path in paths):
+                present = [path for path in paths if default_storage.exists(path)]
+                if len(present) == len(paths):
                     continue
-                files.delete_on_commit(
-                    default_storage, [path for path in paths if default_storage.exists(path)]
-                )
+                files.delete_on_commit(default_storage, present)
                 article.lead_image = ""
                 article.lead_image_renditions = []
                 article.save(update_fields=["lead_image", "lead_image_renditions"])

@@ -19,7 +19,6 @@ import datetime
 import hashlib
 import json
 import os
-import posixpath
 import shutil
 import sqlite3
 import subprocess
@@ -29,6 +28,8 @@ from django.core.files.base import File
 from django.core.files.storage import storages
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+
+from soliday.files import walk
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -146,18 +147,6 @@ def last_migrations():
     for app, name in sorted(applied):
         last[app] = max(last.get(app, name), name)
     return last
-
-
-def walk(storage, folder=""):
-    """Every file name in a storage, local disk or bucket alike."""
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield posixpath.join(folder, name) if folder else name
-    for name in sorted(folders):
-        yield from walk(storage, posixpath.join(folder, name) if folder else name)
 
 
 def copy_out(alias, target):

@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.utils import timezone
 
+from soliday.files import walk
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -50,18 +52,6 @@ def sources():
         for config in apps.get_app_configs()
         if hasattr(config, "stored_files")
     ]
-
-
-def walk(storage, folder):
-    """Every file under `folder` of `storage` (nothing if the folder does not exist)."""
-    try:
-        directories, names = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    for name in names:
-        yield f"{folder}/{name}"
-    for directory in directories:
-        yield from walk(storage, f"{folder}/{directory}")
 
 
 def check(*, repair=False, now=None):

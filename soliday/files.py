@@ -7,6 +7,7 @@ Files to retire after a change are deleted with `delete_on_commit()`: no row
 without its file.
 """
 
+import posixpath
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -47,3 +48,16 @@ def delete_on_commit(storage, paths):
     paths = [p for p in paths if p]
     if paths:
         transaction.on_commit(lambda: [storage.delete(p) for p in paths])
+
+
+def walk(storage, folder=""):
+    """Every file name under `folder` of a storage, local disk or bucket alike (nothing if
+    the folder does not exist)."""
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(names):
+        yield posixpath.join(folder, name) if folder else name
+    for name in sorted(folders):
+        yield from walk(storage, posixpath.join(folder, name) if folder else name)

@@ -46,15 +46,19 @@ class ReviewMixin:
             services.unclaim(Action(pk=exclude[0]), request.user)
         action = services.next_pending(request.user, exclude=exclude)
         if action is None:
-            self.message_user(
-                request,
-                _("No pending action is waiting: all are decided or being reviewed by others."),
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(
-                reverse("admin:actions_action_changelist") + f"?status={Action.Status.PENDING}"
-            )
+            return self.queue_empty(request)
         return HttpResponseRedirect(reverse("admin:actions_action_change", args=[action.pk]))
+
+    def queue_empty(self, request):
+        """Nothing left to review: say so, on the pending list."""
+        self.message_user(
+            request,
+            _("No pending action is waiting: all are decided or being reviewed by others."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:actions_action_changelist") + f"?status={Action.Status.PENDING}"
+        )
 
     def claim_view(self, request, object_id):
         """Renew the claim while the page stays open (review.js calls it every minute)."""
@@ -145,7 +149,7 @@ class ReviewMixin:
             return HttpResponseRedirect(request.path)
         upcoming = services.next_pending(request.user)
         if upcoming is None:
-            return self.next_view(request)
+            return self.queue_empty(request)
         return HttpResponseRedirect(reverse("admin:actions_action_change", args=[upcoming.pk]))
 
     # Likely duplicates
