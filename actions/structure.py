@@ -99,24 +99,37 @@ def png_problem(data):
     return "no IEND"
 
 
+def boxes(data, start, end):
+    """The ISO base media boxes in data[start:end], as (type, start, payload start, end).
+
+    Raises ValueError when a box does not fit, or when they do not fill the span exactly.
+    """
+    position = start
+    while position < end:
+        if position + 8 > end:
+            raise ValueError("truncated box header")
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        header = 8
+        if length == 1:  # a 64-bit size follows
+            if position + 16 > end:
+                raise ValueError("truncated box header")
+            (length,) = struct.unpack(">Q", data[position + 8 : position + 16])
+            header = 16
+        elif length == 0:  # "to the end of the file"
+            length = end - position
+        if length < header or position + length > end:
+            raise ValueError(f"truncated {kind!r} box")
+        yield kind, position, position + header, position + length
+        position += length
+
+
 def heif_problem(data):
     """Why `data` is not a whole HEIF file, or None: boxes from `ftyp` to the end, each
     within the file and together filling it, with the `meta` and `mdat` boxes present."""
-    position, size, seen = 0, len(data), []
-    while position < size:
-        if position + 8 > size:
-            return "truncated box header"
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        if length == 1:  # a 64-bit size follows
-            if position + 16 > size:
-                return "truncated box header"
-            (length,) = struct.unpack(">Q", data[position + 8 : position + 16])
-        elif length == 0:  # "to the end of the file"
-            length = size - position
-        if length < 8 or position + length > size:
-            return f"truncated {kind!r} box"
-        seen.append(kind)
-        position += length
+    try:
+        seen = [kind for kind, *_span in boxes(data, 0, len(data))]
+    except ValueError as exc:
+        return str(exc)
     if not seen or seen[0] != b"ftyp":
         return "no ftyp box first"
     if b"meta" not in seen or b"mdat" not in seen:

@@ -5,8 +5,8 @@ open it as one of the allowed formats (its header: format and size), and the fil
 must be whole: a JPEG, PNG or HEIC file by its structure (`actions.structure`, no
 pixel decoded), WebP and GIF by a full decode, so that a truncated file is an error
 beside the field. The background task decodes the photo; pixels that lie inside a
-sound structure fail there. A HEIC photo is decoded once the rest of the form is
-valid, by `without_metadata()`.
+sound structure fail there. A PNG photo is decoded once the rest of the form is
+valid, by `without_metadata()`, to be stored as a JPEG.
 
 What is stored of the upload, in private storage until the background task has
 made its clean copy, is `without_metadata()`'s copy: no EXIF (so no GPS), XMP,
@@ -26,7 +26,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from actions import photos, structure
+from actions import heic, photos, structure
 from actions.photos import ALLOWED_FORMATS
 from actions.structure import END_OF_SCAN, SOS, STANDALONE_MARKERS
 from soliday import images
@@ -179,7 +179,10 @@ def without_metadata(upload, image=None):
     A JPEG (or an MPO's first frame) keeps its compressed pixels untouched: only the
     metadata segments go, with anything after the picture (an MPO's other frames, a
     motion photo's video); the ICC profile stays and the orientation is carried in a
-    new EXIF block holding that one tag. Other formats are decoded and re-encoded,
+    new EXIF block holding that one tag. A HEIC file keeps its pictures too, its
+    metadata items blanked (`actions.heic`; the orientation is a property of the
+    picture there, not EXIF). Other formats, and files whose structure we do not
+    follow, are decoded and re-encoded,
     oriented and in sRGB as the task would make them (at full size: the task shrinks),
     into a JPEG of quality REENCODE_QUALITY.
 
@@ -191,19 +194,26 @@ def without_metadata(upload, image=None):
         return upload
     if image is None:
         image = validate_upload(upload)
-    data = None
+    data, name = None, "photo.jpg"
+    upload.seek(0)
     if image.format in ("JPEG", "MPO"):
-        upload.seek(0)
         try:
             data = strip_jpeg(upload.read(), orientation=_orientation(image))
         except ValueError:
             data = None  # a structure we do not follow: the pixels are re-encoded
         if data is not None and not _clean_jpeg(data, image.size):
             data = None
+    elif image.format == "HEIF":
+        try:
+            data, name = heic.strip(upload.read()), "photo.heic"
+        except ValueError:
+            data = None
+        if data is not None and not _clean_heif(data, image.size):
+            data, name = None, "photo.jpg"
     if data is None:
         data = _reencode(image)
     upload.seek(0)
-    return CleanPhoto(data, name="photo.jpg")
+    return CleanPhoto(data, name=name)
 
 
 def strip_jpeg(data, *, orientation=None):
@@ -283,6 +293,19 @@ def _clean_jpeg(data, size):
                 image.size == size
                 and set(exif) <= {ExifTags.Base.Orientation}
                 and not any(key in image.info for key in ("xmp", "comment", "photoshop", "mp"))
+            )
+    except Exception:
+        return False
+
+
+def _clean_heif(data, size):
+    """Whether Pillow reads `data` as a HEIF picture of `size` with no metadata at all."""
+    try:
+        with Image.open(io.BytesIO(data), formats=["HEIF"]) as image:
+            return (
+                image.size == size
+                and not image.getexif()
+                and not any(image.info.get(key) for key in ("exif", "xmp", "metadata"))
             )
     except Exception:
         return False

@@ -62,6 +62,14 @@ def clear_cache(fast_and_quiet):
 
 
 @pytest.fixture
+def task_not_run(settings, django_capture_on_commit_callbacks):
+    """A worker that is down: the task is queued on commit, and does not run."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        yield
+
+
+@pytest.fixture
 def in_english():
     """A request in another language leaves it active in the thread: start from English."""
     with translation.override("en"):

@@ -1,6 +1,7 @@
 """A participant's photo is proven whole by its structure in the request, not decoded:
 truncated JPEG, PNG and HEIC files are refused beside the field. A JPEG's pixels are
-then decoded only by the background task; PNG and HEIC are re-encoded in the request
+then decoded only by the background task, a HEIC one too (its metadata items blanked
+in place, tests/test_heic_uploads.py); PNG is re-encoded in the request
 (uploads.without_metadata), where a forged PNG fails."""
 
 import zlib
