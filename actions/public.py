@@ -67,6 +67,12 @@ def photos():
     return actions().with_public_photo()
 
 
+def cards():
+    """Public photos for cards: actions.cards reads their hashtags with one light query
+    (and renders a card only when the cache does not hold it), so none are prefetched."""
+    return photos().prefetch_related(None)
+
+
 def on_map():
     """Public actions with a public point (those with no place are not on any map)."""
     return actions().filter(public_latitude__isnull=False, public_longitude__isnull=False)

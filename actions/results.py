@@ -220,7 +220,7 @@ def in_language(queryset, language):
 
 def latest_photos(campaign, limit, *, featured=False):
     """Approved actions of `campaign` with a public photo, newest first, ready for cards."""
-    queryset = public.photos().filter(campaign=campaign)
+    queryset = public.cards().filter(campaign=campaign)
     if featured:
         # Uses actions_featured_idx.
         queryset = queryset.filter(featured=True)

@@ -54,6 +54,13 @@ def fast_and_quiet(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_language_left_behind():
+    """A request in another language leaves it active in the thread: no test inherits it."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def clear_cache(fast_and_quiet):
     """Runs after the cache is swapped for a local one, so it clears the one tests use."""
     cache.clear()

@@ -3,11 +3,17 @@ page). Each asks `actions.public`, where the rules live."""
 
 from django import template
 
-from actions import public
+from actions import cards, public
 from soliday import countries
 from soliday.templatetags.soliday import srcset
 
 register = template.Library()
+
+
+@register.simple_tag
+def action_cards(actions, sizes=""):
+    """The cards of `actions` as HTML, rendered once for what they show (actions.cards)."""
+    return cards.render(actions, sizes)
 
 
 @register.filter

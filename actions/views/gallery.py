@@ -29,12 +29,12 @@ def gallery(request):
     """Approved photos, newest first, filtered by the query string, a cursor page at a time.
 
     Queries without filters or cursor: the page of actions with their campaigns, their
-    hashtags (prefetched), how many photos (bounded), the campaigns and the countries
-    for the filter form. A
+    hashtags' names (actions.cards), how many photos (bounded), the campaigns and the
+    countries for the filter form. A
     `campaign` or `tag` filter adds one lookup each; a cursor adds one.
     """
     filters = ActionFilters.from_query(request.GET)
-    photos = filters.apply(public.photos())
+    photos = filters.apply(public.cards())
     page = _page(request, photos)
     count = bounded_count(photos, COUNT_CAP)  # one query: COUNT over LIMIT COUNT_CAP + 1
     context = {
@@ -66,7 +66,7 @@ def tag(request, slug):
             return redirect("actions:tag", slug=normal, permanent=True)
         raise Http404
     after, before = request.GET.get("after"), request.GET.get("before")
-    page = _page(request, public.photos().filter(hashtags=found))
+    page = _page(request, public.cards().filter(hashtags=found))
     if not page.items and not (after or before):
         raise Http404
     context = {

@@ -1,0 +1,107 @@
+"""Action cards are rendered once for what they show (actions.cards): a visitor after an
+approval gets the same cards from the cache, and never a card that is out of date."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from actions import cards, services
+from actions.models import Action
+
+pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
+
+
+def card_texts(response):
+    return re.findall(r'<div class="action-card">.*?</div>', response.content.decode(), re.S)
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """How many cards were rendered from the template (not taken from the cache)."""
+    count = []
+    real = cards.get_template
+
+    class Counting:
+        def __init__(self, backend):
+            self.backend, self.template = backend, backend.template
+
+        def render(self, context):
+            count.append(context["action"].pk)
+            return self.backend.render(context)
+
+    monkeypatch.setattr(cards, "get_template", lambda name: Counting(real(name)))
+    return count
+
+
+def test_a_visitor_gets_cards_rendered_once(visitor, approved, rendered):
+    first, second = approved(city="Vilnius", country="LT"), approved(city="Riga", country="LV")
+    gallery = reverse("actions:gallery")
+
+    page = visitor.get(gallery)
+    assert sorted(rendered) == sorted([first.pk, second.pk])
+    again = visitor.get(gallery)
+
+    assert sorted(rendered) == sorted([first.pk, second.pk])  # nothing rendered again
+    assert card_texts(again) == card_texts(page)
+    assert "Vilnius" in again.content.decode() and "Riga" in again.content.decode()
+
+
+def test_an_approval_renders_only_the_new_card(visitor, approved, rendered):
+    first = approved(city="Vilnius", country="LT")
+    visitor.get(reverse("actions:gallery"))
+    second = approved(city="Riga", country="LV")
+
+    response = visitor.get(reverse("actions:gallery"))
+
+    assert rendered == [first.pk, second.pk]
+    assert len(card_texts(response)) == 2
+
+
+def test_a_changed_action_gets_a_new_card_at_once(visitor, approved, moderator):
+    action = approved(city="Vilnius", country="LT", hashtags=["4august"], alt_text="Lanterns")
+    gallery = reverse("actions:gallery")
+    assert "#4august" in visitor.get(gallery).content.decode()
+
+    action.hashtags.set(["bysoliday"])
+    Action.objects.filter(pk=action.pk).update(alt_text="Posters on a fence")
+    page = visitor.get(gallery).content.decode()
+
+    assert "#bysoliday" in page and "#4august" not in page
+    assert 'alt="Posters on a fence"' in page and "Lanterns" not in page
+
+
+def test_a_city_named_later_shows_on_its_card(visitor, approved, settings):
+    settings.ACTIONS_MIN_CITY_COUNT = 2
+    approved(city="Hrodna", country="BY")
+    gallery = reverse("actions:gallery")
+    assert "Hrodna" not in visitor.get(gallery).content.decode()
+
+    approved(city="Hrodna", country="BY")  # the second action names the city on both cards
+
+    assert visitor.get(gallery).content.decode().count("Hrodna, Belarus") == 2
+
+
+def test_each_language_has_its_own_cards(visitor, approved):
+    approved(city="Warsaw", country="PL", hashtags=["4august"])
+
+    english = card_texts(visitor.get("/en/actions/"))[0]
+    russian = card_texts(visitor.get("/ru/actions/"))[0]
+
+    assert "Warsaw, Poland" in english and 'href="/en/actions/' in english
+    assert "Варшава, Польша" in russian and 'href="/ru/actions/' in russian
+
+
+def test_a_taken_down_action_leaves_the_gallery_though_its_card_is_cached(
+    visitor, approved, moderator, django_capture_on_commit_callbacks
+):
+    kept, hidden = approved(city="Vilnius", country="LT"), approved(city="Riga", country="LV")
+    visitor.get(reverse("actions:gallery"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject([hidden], moderator, reason="Shows a face.", reconsider=True)
+    page = visitor.get(reverse("actions:gallery")).content.decode()
+
+    assert "Riga" not in page and "Vilnius" in page
+    assert len(card_texts(visitor.get(reverse("actions:gallery")))) == 1
+    assert kept.pk != hidden.pk
