@@ -1,13 +1,15 @@
-"""Action cards are rendered once for what they show (actions.cards): a visitor after an
-approval gets the same cards from the cache, and never a card that is out of date."""
+"""Cards of actions and articles are rendered once for what they show (soliday.fragments):
+a visitor after an approval gets the same cards from the cache, never one out of date."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from actions import cards, services
+from actions import services
 from actions.models import Action
+from soliday import fragments
+from tests.helpers.news import make_article
 
 pytestmark = pytest.mark.usefixtures("in_english", "every_city_named")
 
@@ -20,17 +22,17 @@ def card_texts(response):
 def rendered(monkeypatch):
     """How many cards were rendered from the template (not taken from the cache)."""
     count = []
-    real = cards.get_template
+    real = fragments.get_template
 
     class Counting:
         def __init__(self, backend):
             self.backend, self.template = backend, backend.template
 
         def render(self, context):
-            count.append(context["action"].pk)
+            count.append((context.get("action") or context["article"]).pk)
             return self.backend.render(context)
 
-    monkeypatch.setattr(cards, "get_template", lambda name: Counting(real(name)))
+    monkeypatch.setattr(fragments, "get_template", lambda name: Counting(real(name)))
     return count
 
 
@@ -105,3 +107,16 @@ def test_a_taken_down_action_leaves_the_gallery_though_its_card_is_cached(
     assert "Riga" not in page and "Vilnius" in page
     assert len(card_texts(visitor.get(reverse("actions:gallery")))) == 1
     assert kept.pk != hidden.pk
+
+
+def test_a_visitor_gets_article_cards_rendered_once_and_never_stale(db, visitor, rendered):
+    first, second = make_article(title="Lanterns in Vilnius"), make_article(title="Letters")
+    visitor.get("/en/news/")
+    assert sorted(rendered) == sorted([first.pk, second.pk])
+
+    first.title = "Lanterns along the Neris"
+    first.save()
+    page = visitor.get("/en/news/").content.decode()
+
+    assert ">Lanterns along the Neris</a>" in page and ">Lanterns in Vilnius</a>" not in page
+    assert sorted(rendered) == sorted([first.pk, second.pk, first.pk])  # only the edited one
