@@ -8,13 +8,15 @@ and cached; and a conditional GET (If-None-Match, 304) against the full 200.
 First bench/synthetic.py (demo content plus N approved actions, reused when there),
 collectstatic, then for each mode a gunicorn (gunicorn.conf.py, DEBUG off, two workers:
 one per core) on 127.0.0.1: "uncached" with PUBLIC_PAGE_CACHE=false (every view runs),
-"cached" with the whole-page cache on. bench/httpclient.py loads each URL for a few
-seconds from four connections, the cases taking turns, three rounds; medians of the
-rounds' requests/s. The load client runs on the same two cores. JSON in
+"cached" with the whole-page cache on. locust (bench/locustfile.py, headless, in its
+own process) loads each URL for a few seconds with four users, the cases taking turns,
+three rounds; medians of the rounds' requests/s. Any answer but the expected status
+stops the run. The load client runs on the same two cores. JSON in
 var/bench/pages.json.
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -22,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,11 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(Path(__file__).resolve().parent))
 
-import httpclient  # noqa: E402
 import sample  # noqa: E402
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
+USERS = 4
+# soliday/publiccache.py's BODY_SECONDS: a page's ETag moves on with each such window of
+# the clock, so a conditional GET's tag must be taken in the window its run falls in.
+ETAG_WINDOW = 60
 
 
 def production_env(page_cache):
@@ -87,18 +93,74 @@ def get(path, headers=None):
         return response.headers, response.read().decode()
 
 
+def load(path, *, seconds, headers=None, expect=200):
+    """locust's GETs of `path` from USERS users for `seconds`: {"per_second", "requests",
+    "failures", "median_ms", "client_cpu", "errors"}; any answer but `expect` stops the
+    benchmark."""
+    with tempfile.TemporaryDirectory(prefix="soliday-locust-") as work:
+        result_file = Path(work) / "result.json"
+        env = {
+            **os.environ,
+            "BENCH_PATH": path,
+            "BENCH_EXPECT": str(expect),
+            "BENCH_HEADERS": json.dumps(headers or {}),
+            "BENCH_RESULT": str(result_file),
+        }
+        completed = subprocess.run(
+            [str(Path(sys.executable).parent / "locust"), "-f", "bench/locustfile.py",
+             "--headless", "--users", str(USERS), "--spawn-rate", "100",
+             "--run-time", f"{seconds}s", "--reset-stats", "--host", BASE,
+             "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        if not result_file.exists():
+            raise RuntimeError(f"locust on {path} gave no result:\n{completed.stderr[-2000:]}")
+        result = json.loads(result_file.read_text())
+    if completed.returncode or result["failures"] or not result["requests"]:
+        raise RuntimeError(
+            f"{path}: {result['requests']} requests, {result['failures']} failed,"
+            f" expected only {expect}: {result['errors']} (locust exit {completed.returncode})"
+        )
+    return result
+
+
+def fresh_etag(path, seconds):
+    """If-None-Match with `path`'s current ETag, taken in a window of the clock that
+    outlasts a run of `seconds` (and locust's start)."""
+    left = ETAG_WINDOW - time.time() % ETAG_WINDOW
+    if left < seconds + 3:
+        time.sleep(left + 0.2)
+    headers, _body = get(path)
+    return {"If-None-Match": headers["ETag"]}
+
+
 def measure(cases, rounds, seconds):
-    """{name: median requests/s over rounds}, the cases taking turns in each round."""
-    for path, headers, expect in cases.values():
-        httpclient.load(BASE + path, seconds=1, headers=headers, expect=expect)  # warm-up
-    per_second = {name: [] for name in cases}
+    """{name: {"median", "min", "max" requests/s over rounds, "client_cpu"}}, the cases
+    taking turns in each round.
+
+    A case's headers may be a function of the run's seconds, called just before each run."""
+
+    def run_case(case, run_seconds):
+        path, headers, expect = case
+        if callable(headers):
+            headers = headers(run_seconds)
+        return load(path, seconds=run_seconds, headers=headers, expect=expect)
+
+    for case in cases.values():
+        run_case(case, 1)  # warm-up
+    runs = {name: [] for name in cases}
     for _ in range(rounds):
-        for name, (path, headers, expect) in cases.items():
-            result = httpclient.load(BASE + path, seconds=seconds, headers=headers, expect=expect)
-            per_second[name].append(result["per_second"])
+        for name, case in cases.items():
+            runs[name].append(run_case(case, seconds))
     return {
-        name: {"median": statistics.median(values), "min": min(values), "max": max(values)}
-        for name, values in per_second.items()
+        name: {
+            "median": statistics.median(run["per_second"] for run in results),
+            "min": min(run["per_second"] for run in results),
+            "max": max(run["per_second"] for run in results),
+            # The share of one core locust used: the load client's part of the two cores.
+            "client_cpu": statistics.median(run["client_cpu"] for run in results),
+        }
+        for name, results in runs.items()
     }
 
 
@@ -110,6 +172,7 @@ def report(label, result, baseline):
         print(
             f"  {name:<28} {figures['median']:8.1f}  (min {figures['min']:.1f},"
             f" max {figures['max']:.1f})  ratio {figures['ratio']:.2f}"
+            f"  locust {figures['client_cpu']:.0%} of a core"
         )
 
 
@@ -117,7 +180,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--seconds", type=int, default=4)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to PostgreSQL and CACHE_URL to Redis (see the docstring).")
@@ -140,11 +203,9 @@ def main():
                 f"campaign {campaign}": (campaign, None, 200),
             }
             if page_cache:
-                headers, _body = get("/en/actions/")
-                etag = headers["ETag"]
                 cases["gallery, If-None-Match (304)"] = (
                     "/en/actions/",
-                    {"If-None-Match": etag},
+                    lambda seconds: fresh_etag("/en/actions/", seconds),
                     304,
                 )
             result[mode] = measure(cases, args.rounds, args.seconds)
