@@ -188,10 +188,10 @@ _detection_lock = threading.Lock()
 
 
 # Networks kept per input shape (width, height): a worker reads the model once for each
-# shape it meets, not once per pass. Two shapes cover a run of landscape photos (the fine
-# and the coarse pass); OpenCV 4 returns garbage once a network sees a second input size,
-# so a network never does. Each keeps its buffers (a few hundred MB for the fine pass of
-# a 12 MP photo's display-size copy): FACES_NETWORKS_KEPT = 0 reads a fresh one each time.
+# shape it meets, not once per pass. Two shapes cover 4:3 photos either way up (the fine
+# pass's tiles and the coarse pass have one shape, TILE); OpenCV 4 returns garbage once a
+# network sees a second input size, so a network never does. Each keeps its buffers
+# (about 100 MB for a 640 × 480 input): FACES_NETWORKS_KEPT = 0 reads a fresh one each time.
 FACES_NETWORKS_KEPT = 2
 # OpenCV's threads in a worker: one per core, as the workers are (gunicorn and
 # db_worker run one process per core, see docs/architecture.md).
