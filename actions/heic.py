@@ -20,6 +20,13 @@ from actions.structure import boxes
 METADATA_TYPES = frozenset({b"Exif", b"mime", b"uri "})
 # What a metadata item and its references become: a type no reader knows, so it skips them.
 GONE = b"gone"
+# The boxes a phone's HEIC file is made of. Anything else (a top-level `uuid` box of
+# XMP, a user description property `udes`) might say who or where: such a file is
+# decoded and re-encoded instead.
+KNOWN_TOP = frozenset({b"ftyp", b"meta", b"mdat", b"free", b"skip"})
+KNOWN_META = frozenset(
+    {b"hdlr", b"pitm", b"iloc", b"iinf", b"iref", b"iprp", b"idat", b"dinf", b"grpl", b"free"}
+)
 
 
 def strip(data):
@@ -28,18 +35,23 @@ def strip(data):
     Raises ValueError for a structure it does not follow.
     """
     out = bytearray(data)
-    metas = [(start, end) for kind, _at, start, end in boxes(data, 0, len(data)) if kind == b"meta"]
+    top = list(boxes(data, 0, len(data)))
+    if any(kind not in KNOWN_TOP for kind, *_span in top):
+        raise ValueError("a top-level box we do not know")
+    metas = [(start, end) for kind, _at, start, end in top if kind == b"meta"]
     if len(metas) != 1:
         raise ValueError("not one meta box")
     start, end = metas[0]
     # meta is a full box: version and flags before its children.
     children = {}
     for kind, _at, child_start, child_end in boxes(data, start + 4, end):
-        if kind in children:
-            raise ValueError(f"two {kind!r} boxes")
+        if kind in children or kind not in KNOWN_META:
+            raise ValueError(f"a {kind!r} box we do not follow here")
         children[kind] = (child_start, child_end)
     if b"iinf" not in children or b"iloc" not in children:
         raise ValueError("no iinf or no iloc box")
+    if b"iprp" in children and b"udes" in data[slice(*children[b"iprp"])]:
+        raise ValueError("a user description property")
     items = _metadata_items(data, *children[b"iinf"])
     if not items:
         return bytes(out)

@@ -126,6 +126,8 @@ def test_strip_leaves_a_heic_without_metadata_as_it_is():
         lambda data: data.replace(b"infe\x02", b"infe\x01", 1),  # an infe version we skip
         lambda data: data.replace(b"meta", b"mxta", 1),  # no meta box
         lambda data: data[: data.index(b"mdat") + 20],  # cut short
+        lambda data: data + b"\x00\x00\x00\x16uuidXMP-of-someone",  # a box we do not know
+        lambda data: data.replace(b"pitm", b"udta", 1),  # a meta child we do not know
     ],
 )
 def test_strip_refuses_a_structure_it_does_not_follow(damage):
