@@ -72,7 +72,7 @@ messages: install
 
 # Every figure of issue 11 (bench/README.md), under a lock so that runs do not share
 # the cores; JSON under var/bench/. Needs PostgreSQL and Redis (BENCH_DATABASE_URL,
-# BENCH_CACHE_URL).
+# BENCH_CACHE_URL); the page weight needs Chromium, nginx and envsubst.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/soliday_bench
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
 bench: install var
@@ -82,6 +82,7 @@ bench: install var
 	flock /tmp/soliday-bench.lock $(BIN)/python bench/formats.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
 		flock /tmp/soliday-bench.lock $(BIN)/python bench/pages.py
+	flock /tmp/soliday-bench.lock $(BIN)/python bench/weight.py
 
 lock:
 	$(BIN)/python -m pip install --quiet uv
