@@ -15,14 +15,13 @@ IPTC or comment, even for the minutes or hours the file waits for the worker.
 
 import io
 import math
-import tempfile
 import warnings
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
@@ -346,8 +345,14 @@ class PhotoUploadHandler(FileUploadHandler):
       photo is counted in `repeated` so that the form can refuse the submission.
     - It never raises SkipFile: Django's parser then closes every handler's file,
       including a photo already received (a 500 when the form read it).
-    Install it as the only handler (`request.upload_handlers = [handler]`). The photo
-    stays in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file beyond.
+    Install it as the only handler (`request.upload_handlers = [handler]`).
+
+    The photo is held in memory, whatever FILE_UPLOAD_MAX_MEMORY_SIZE says, up to
+    `max_bytes` (ACTIONS_PHOTO_MAX_BYTES, 25 MiB): check_upload() reads it whole to walk
+    its structure and without_metadata() copies it, so a temporary file would not lower
+    a worker's peak, only add a write and a read of every large photo. A sync worker
+    handles one request at a time; it holds the photo and its copy (a HEIC's strip one
+    more working copy): at most three times `max_bytes`.
     """
 
     def __init__(self, request=None, *, field_name, max_bytes):
@@ -356,12 +361,12 @@ class PhotoUploadHandler(FileUploadHandler):
         self.max_bytes = max_bytes
         self.oversized = set()
         self.repeated = 0
-        self._photo = None
+        self._chunks = None  # the photo's, while it is received
         self._seen = False
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
-        self._photo = None
+        self._chunks = None
         if field_name != self.accepted_field:
             return
         if self._seen:
@@ -371,39 +376,34 @@ class PhotoUploadHandler(FileUploadHandler):
         if self.content_length is not None and self.content_length > self.max_bytes:
             self.oversized.add(field_name)
             return
-        # Closed with the upload (or by _drop()).
-        spooled = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
-        self._photo = UploadedFile(
-            spooled,
+        self._chunks = []
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._chunks is None:
+            return None  # a field or a part we drop: read and forgotten
+        if start + len(raw_data) > self.max_bytes:
+            self.oversized.add(self.field_name)
+            self._chunks = None
+            return None
+        self._chunks.append(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        chunks, self._chunks = self._chunks, None
+        if chunks is None:
+            return None
+        # One copy; reading the file whole from its start then hands these bytes over.
+        data = b"".join(chunks)
+        chunks.clear()
+        return InMemoryUploadedFile(
+            io.BytesIO(data),
+            field_name=self.field_name,
             name=self.file_name,
             content_type=self.content_type,
-            size=0,
+            size=file_size,
             charset=self.charset,
             content_type_extra=self.content_type_extra,
         )
 
-    def receive_data_chunk(self, raw_data, start):
-        if self._photo is None:
-            return None  # a field or a part we drop: read and forgotten
-        if start + len(raw_data) > self.max_bytes:
-            self.oversized.add(self.field_name)
-            self._drop()
-            return None
-        self._photo.file.write(raw_data)
-        return None
-
-    def file_complete(self, file_size):
-        photo, self._photo = self._photo, None
-        if photo is None:
-            return None
-        photo.size = file_size
-        photo.file.seek(0)
-        return photo
-
     def upload_interrupted(self):
-        self._drop()
-
-    def _drop(self):
-        if self._photo is not None:
-            self._photo.close()
-            self._photo = None
+        self._chunks = None

@@ -1,7 +1,16 @@
 """A JPEG upload is walked once: structure.jpeg_segments proves it whole and gives the
-segments uploads.strip_jpeg copies."""
+segments uploads.strip_jpeg copies. The photo is held in memory up to the form's own
+limit, never spooled to a temporary file and read back."""
+
+import io
+import tempfile
+
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.http.multipartparser import MultiPartParser
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from actions import structure, uploads
+from actions.uploads import PhotoUploadHandler
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, jpeg_with_everything, mpo_bytes, noise, upload
 
@@ -62,3 +71,34 @@ def test_a_jpeg_sent_through_the_form_is_walked_once(
     kept = (media_dirs / "private" / stored).read_bytes()
     assert b"taken by Participant Name" not in kept  # the comment went
     assert b"ICC_PROFILE" in kept  # the colour profile stayed
+
+
+def parse(body, max_bytes):
+    meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
+    handler = PhotoUploadHandler(field_name="photo", max_bytes=max_bytes)
+    _post, files = MultiPartParser(meta, io.BytesIO(body), [handler]).parse()
+    return handler, files
+
+
+def test_the_photo_is_held_in_memory_up_to_the_forms_limit(settings, monkeypatch):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("the photo went to a temporary file")
+
+    for name in ("TemporaryFile", "NamedTemporaryFile", "mkstemp"):
+        monkeypatch.setattr(tempfile, name, no_temporary_file)
+    photo = bytes(range(256)) * 40  # ten times FILE_UPLOAD_MAX_MEMORY_SIZE
+    body = encode_multipart(BOUNDARY, {"city": "Hrodna", "photo": upload(photo)})
+
+    handler, files = parse(body, max_bytes=len(photo))
+
+    assert isinstance(files["photo"], InMemoryUploadedFile)
+    assert files["photo"].size == len(photo)
+    assert files["photo"].read() == photo
+    assert handler.oversized == set()
+
+    # One byte more than the form's limit: not kept at all.
+    handler, files = parse(body, max_bytes=len(photo) - 1)
+    assert "photo" not in files
+    assert handler.oversized == {"photo"}
