@@ -12,8 +12,9 @@ moderator sees it). Each check returns None when the file is whole, else the rea
 import re
 import struct
 import zlib
+from typing import NamedTuple
 
-SOS = 0xDA
+SOI, EOI, SOS = 0xD8, 0xD9, 0xDA
 # Markers without a length: TEM and the restart markers.
 STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
 # The end of a scan's entropy-coded data: a marker other than a stuffed 0xFF00 or a restart.
@@ -24,54 +25,88 @@ JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def jpeg_problem(data):
-    """Why `data` is not a whole JPEG (its first frame, for an MPO), or None.
+class NotWhole(ValueError):
+    """The reason a file is not whole."""
 
-    Walks the segments: a frame header before the first scan, every segment within the
-    file, every scan's entropy-coded data ended by a marker, and the end-of-image
-    marker reached (what follows it, an MPO's other frames, is not this picture's).
+
+class Segment(NamedTuple):
+    """A span of a JPEG file: data[start:end].
+
+    `marker` is the segment's marker, its span from the 0xFF before it (fill bytes left
+    out) to the end of its payload; None for a scan's entropy-coded data.
+    """
+
+    marker: int | None
+    start: int
+    end: int
+
+
+def jpeg_segments(data):
+    """The whole JPEG `data` (its first frame, for an MPO) as the segments it is made of.
+
+    Walks the segments from the start of image to the end of image marker, both included:
+    a frame header before the first scan, every segment within the file, every scan's
+    entropy-coded data ended by a marker, and the end of image reached (what follows
+    it, an MPO's other frames, is not this picture's). Raises NotWhole otherwise. The
+    form walks an upload once: what proves it whole is what `uploads.strip_jpeg` copies.
     """
     if data[:2] != b"\xff\xd8":
-        return "no start of image"
+        raise NotWhole("no start of image")
+    segments = [Segment(SOI, 0, 2)]
     position, size, frame, scans = 2, len(data), False, 0
     while True:
         if position >= size or data[position] != 0xFF:
-            return f"no marker at byte {position}"
-        while position < size and data[position] == 0xFF:
+            raise NotWhole(f"no marker at byte {position}")
+        while position < size and data[position] == 0xFF:  # fill bytes
             position += 1
         if position >= size:
-            return "truncated"
+            raise NotWhole("truncated")
         marker = data[position]
         position += 1
-        if marker == 0xD9:
-            return None if frame and scans else "no frame or no scan"
+        if marker == EOI:
+            if not (frame and scans):
+                raise NotWhole("no frame or no scan")
+            segments.append(Segment(EOI, position - 2, position))
+            return segments
         if marker in STANDALONE_MARKERS:
+            segments.append(Segment(marker, position - 2, position))
             continue
-        if marker in (0x00, 0xD8):
-            return f"unexpected marker {marker:#x}"
+        if marker in (0x00, SOI):
+            raise NotWhole(f"unexpected marker {marker:#x}")
         if position + 2 > size:
-            return "truncated segment"
+            raise NotWhole("truncated segment")
         length = int.from_bytes(data[position : position + 2], "big")
         end = position + length
         if length < 2 or end > size:
-            return "truncated segment"
+            raise NotWhole("truncated segment")
         if marker in JPEG_FRAMES:
             height = int.from_bytes(data[position + 3 : position + 5], "big")
             width = int.from_bytes(data[position + 5 : position + 7], "big")
             if length < 8 or not (height and width):
-                return "a frame without a size"
+                raise NotWhole("a frame without a size")
             frame = True
+        segments.append(Segment(marker, position - 2, end))
         position = end
         if marker == SOS:
             if not frame:
-                return "a scan before the frame"
+                raise NotWhole("a scan before the frame")
             found = END_OF_SCAN.search(data, position)
             if found is None:
-                return "a scan without an end"
+                raise NotWhole("a scan without an end")
             if found.start() == position:
-                return "an empty scan"
+                raise NotWhole("an empty scan")
             scans += 1
+            segments.append(Segment(None, position, found.start()))
             position = found.start()
+
+
+def jpeg_problem(data):
+    """Why `data` is not a whole JPEG (jpeg_segments()), or None."""
+    try:
+        jpeg_segments(data)
+    except NotWhole as exc:
+        return str(exc)
+    return None
 
 
 def png_problem(data):

@@ -15,20 +15,19 @@ IPTC or comment, even for the minutes or hours the file waits for the worker.
 
 import io
 import math
-import tempfile
 import warnings
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from actions import heic, photos, structure
 from actions.photos import ALLOWED_FORMATS
-from actions.structure import END_OF_SCAN, SOS, STANDALONE_MARKERS
 from soliday import images
 
 # Panoramas are about 4:1; a strip of 1×50000 pixels is no photo of an action.
@@ -36,8 +35,32 @@ MAX_ASPECT_RATIO = 10
 MIN_SIDE = 32
 
 
+# A JPEG, or an MPO whose first frame is one.
+JPEG_FORMATS = ("JPEG", "MPO")
+
+
+class Checked(NamedTuple):
+    """A photo check_upload() accepted.
+
+    `image` is the upload opened with Pillow (its header only, for a JPEG, PNG or HEIC);
+    `data` the bytes whose structure proved the file whole (None for WebP and GIF, which
+    are decoded instead); `segments` a JPEG's, as structure.jpeg_segments() found them in
+    `data`, which is all without_metadata() needs to copy it without its metadata.
+    """
+
+    image: Image.Image
+    data: bytes | None = None
+    segments: list[structure.Segment] | None = None
+
+
 def validate_upload(upload, *, max_bytes=None, max_pixels=None):
-    """Prove that `upload` is a photo we accept and return it opened with Pillow.
+    """Prove that `upload` is a photo we accept and return it opened with Pillow
+    (check_upload()'s image)."""
+    return check_upload(upload, max_bytes=max_bytes, max_pixels=max_pixels).image
+
+
+def check_upload(upload, *, max_bytes=None, max_pixels=None):
+    """Prove that `upload` is a photo we accept; what was found, as a Checked.
 
     Raises ValidationError with a message for the participant otherwise. The
     upload is left at its start, ready to be stored.
@@ -68,14 +91,21 @@ def validate_upload(upload, *, max_bytes=None, max_pixels=None):
             % {"width": width, "height": height},
             code="too_small",
         )
-    check = structure.PROBLEMS.get(image.format)
-    if check is not None:
+    data = segments = None
+    if image.format in structure.PROBLEMS:
         # JPEG, PNG, HEIC: their structure proves the file whole without decoding it
-        # (actions.structure); the task decodes it once.
+        # (actions.structure); the task decodes it once. A JPEG's walk also gives the
+        # segments that without_metadata() copies: the file is walked once.
         upload.seek(0)
-        if check(upload.read()) is not None:
+        data = upload.read()
+        try:
+            if image.format in JPEG_FORMATS:
+                segments = structure.jpeg_segments(data)
+            elif (problem := structure.PROBLEMS[image.format](data)) is not None:
+                raise structure.NotWhole(problem)
+        except structure.NotWhole:
             upload.seek(0)
-            raise ValidationError(images.UNREADABLE, code="invalid_image")
+            raise ValidationError(images.UNREADABLE, code="invalid_image") from None
     else:
         # WebP, GIF: decode every pixel so that a truncated or corrupt file fails here.
         # (Never image.close(): Pillow would close the upload itself.)
@@ -83,7 +113,7 @@ def validate_upload(upload, *, max_bytes=None, max_pixels=None):
             upload, max_pixels=max_pixels, max_bytes=max_bytes, formats=(image.format,)
         )
     upload.seek(0)
-    return image
+    return Checked(image, data, segments)
 
 
 def _probe(upload, max_pixels):
@@ -164,7 +194,7 @@ def _number(value):
 # Of a JPEG's APPn segments only what decoding needs stays: the ICC profile (APP2) and
 # Adobe's colour transform flag (APP14). EXIF, XMP, IPTC, MPF, comments... all go.
 KEPT_APP_SEGMENTS = ((0xE2, b"ICC_PROFILE\x00"), (0xEE, b"Adobe"))
-SOI, EOI, COM = 0xD8, 0xD9, 0xFE
+COM = 0xFE
 # Other formats are re-encoded as a JPEG of this quality (the task's master is 90).
 REENCODE_QUALITY = 95
 
@@ -173,7 +203,7 @@ class CleanPhoto(ContentFile):
     """A photo's bytes as without_metadata() made them: safe to store."""
 
 
-def without_metadata(upload, image=None):
+def without_metadata(upload, checked=None):
     """A copy of the photo `upload` carrying no metadata but what rendering needs.
 
     A JPEG (or an MPO's first frame) keeps its compressed pixels untouched: only the
@@ -186,26 +216,28 @@ def without_metadata(upload, image=None):
     oriented and in sRGB as the task would make them (at full size: the task shrinks),
     into a JPEG of quality REENCODE_QUALITY.
 
-    `image` is the upload as validate_upload() opened it (opened here without it).
-    Raises ValidationError for a photo that cannot be decoded. A CleanPhoto is
-    returned as it is.
+    `checked` is what check_upload() found (checked here without it): the bytes it proved
+    whole are the bytes copied, a JPEG from the segments its walk found. Raises
+    ValidationError for a photo that cannot be decoded. A CleanPhoto is returned as it is.
     """
     if isinstance(upload, CleanPhoto):
         return upload
-    if image is None:
-        image = validate_upload(upload)
+    if checked is None:
+        checked = check_upload(upload)
+    image = checked.image
     data, name = None, "photo.jpg"
-    upload.seek(0)
-    if image.format in ("JPEG", "MPO"):
+    if image.format in JPEG_FORMATS:
         try:
-            data = strip_jpeg(upload.read(), orientation=_orientation(image))
+            data = strip_jpeg(
+                checked.data, orientation=_orientation(image), segments=checked.segments
+            )
         except ValueError:
             data = None  # a structure we do not follow: the pixels are re-encoded
         if data is not None and not _clean_jpeg(data, image.size):
             data = None
     elif image.format == "HEIF":
         try:
-            data, name = heic.strip(upload.read()), "photo.heic"
+            data, name = heic.strip(checked.data), "photo.heic"
         except ValueError:
             data = None
         if data is not None and not _clean_heif(data, image.size):
@@ -216,58 +248,37 @@ def without_metadata(upload, image=None):
     return CleanPhoto(data, name=name)
 
 
-def strip_jpeg(data, *, orientation=None):
+def strip_jpeg(data, *, orientation=None, segments=None):
     """The JPEG `data` without its metadata segments, the pixels' bytes unchanged.
 
-    With an `orientation` other than 1, a minimal EXIF block holds it. Raises
-    ValueError for a structure it does not recognise.
+    `segments` are data's as structure.jpeg_segments() found them (walked here without
+    them). With an `orientation` other than 1, a minimal EXIF block holds it. Raises
+    ValueError (structure.NotWhole) for a file that is not a whole JPEG.
     """
-    if data[:2] != b"\xff\xd8":
-        raise ValueError("not a JPEG")
-    out = [data[:2]]
-    if orientation and orientation != 1:
-        exif = Image.Exif()
-        exif[ExifTags.Base.Orientation] = orientation
-        out.append(_jpeg_segment(0xE1, exif.tobytes()))
-    position, size = 2, len(data)
-    while True:
-        if position >= size or data[position] != 0xFF:
-            raise ValueError(f"no marker at byte {position}")
-        while position < size and data[position] == 0xFF:  # fill bytes
-            position += 1
-        if position >= size:
-            raise ValueError("truncated")
-        marker = data[position]
-        position += 1
-        if marker == EOI:
-            out.append(b"\xff\xd9")
-            # Whatever follows the picture (other frames, a video) is left behind.
-            return b"".join(out)
-        if marker in STANDALONE_MARKERS:
-            out.append(bytes((0xFF, marker)))
-            continue
-        if marker in (0x00, SOI):
-            raise ValueError(f"unexpected marker {marker:#x}")
-        length = int.from_bytes(data[position : position + 2], "big")
-        end = position + length
-        if length < 2 or end > size:
-            raise ValueError("truncated segment")
-        if _keep_segment(marker, data[position + 2 : end]):
-            out.append(b"\xff" + data[position - 1 : end])
-        position = end
-        if marker == SOS:
-            scan_end = END_OF_SCAN.search(data, position)
-            if scan_end is None:
-                raise ValueError("a scan without an end")
-            out.append(data[position : scan_end.start()])
-            position = scan_end.start()
+    if segments is None:
+        segments = structure.jpeg_segments(data)
+    view = memoryview(data)  # slices of it are not copies: the one copy is the join
+    out = []
+    for marker, start, end in segments:
+        if marker is None or _keep_segment(marker, data, start, end):
+            out.append(view[start:end])
+        if marker == structure.SOI and orientation and orientation != 1:
+            exif = Image.Exif()
+            exif[ExifTags.Base.Orientation] = orientation
+            out.append(_jpeg_segment(0xE1, exif.tobytes()))
+    # Whatever follows the picture (other frames, a video) is left behind.
+    return b"".join(out)
 
 
-def _keep_segment(marker, payload):
+def _keep_segment(marker, data, start, end):
+    """Whether the segment data[start:end] (0xFF, its marker, length, payload) stays."""
     if marker == COM:
         return False
     if 0xE0 <= marker <= 0xEF:
-        return any(marker == m and payload.startswith(p) for m, p in KEPT_APP_SEGMENTS)
+        return any(
+            marker == m and data.startswith(prefix, start + 4, end)
+            for m, prefix in KEPT_APP_SEGMENTS
+        )
     return True
 
 
@@ -334,8 +345,14 @@ class PhotoUploadHandler(FileUploadHandler):
       photo is counted in `repeated` so that the form can refuse the submission.
     - It never raises SkipFile: Django's parser then closes every handler's file,
       including a photo already received (a 500 when the form read it).
-    Install it as the only handler (`request.upload_handlers = [handler]`). The photo
-    stays in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in a temporary file beyond.
+    Install it as the only handler (`request.upload_handlers = [handler]`).
+
+    The photo is held in memory, whatever FILE_UPLOAD_MAX_MEMORY_SIZE says, up to
+    `max_bytes` (ACTIONS_PHOTO_MAX_BYTES, 25 MiB): check_upload() reads it whole to walk
+    its structure and without_metadata() copies it, so a temporary file would not lower
+    a worker's peak, only add a write and a read of every large photo. A sync worker
+    handles one request at a time; it holds the photo and its copy (a HEIC's strip one
+    more working copy): at most three times `max_bytes`.
     """
 
     def __init__(self, request=None, *, field_name, max_bytes):
@@ -344,12 +361,12 @@ class PhotoUploadHandler(FileUploadHandler):
         self.max_bytes = max_bytes
         self.oversized = set()
         self.repeated = 0
-        self._photo = None
+        self._chunks = None  # the photo's, while it is received
         self._seen = False
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
-        self._photo = None
+        self._chunks = None
         if field_name != self.accepted_field:
             return
         if self._seen:
@@ -359,39 +376,34 @@ class PhotoUploadHandler(FileUploadHandler):
         if self.content_length is not None and self.content_length > self.max_bytes:
             self.oversized.add(field_name)
             return
-        # Closed with the upload (or by _drop()).
-        spooled = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
-        self._photo = UploadedFile(
-            spooled,
+        self._chunks = []
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._chunks is None:
+            return None  # a field or a part we drop: read and forgotten
+        if start + len(raw_data) > self.max_bytes:
+            self.oversized.add(self.field_name)
+            self._chunks = None
+            return None
+        self._chunks.append(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        chunks, self._chunks = self._chunks, None
+        if chunks is None:
+            return None
+        # One copy; reading the file whole from its start then hands these bytes over.
+        data = b"".join(chunks)
+        chunks.clear()
+        return InMemoryUploadedFile(
+            io.BytesIO(data),
+            field_name=self.field_name,
             name=self.file_name,
             content_type=self.content_type,
-            size=0,
+            size=file_size,
             charset=self.charset,
             content_type_extra=self.content_type_extra,
         )
 
-    def receive_data_chunk(self, raw_data, start):
-        if self._photo is None:
-            return None  # a field or a part we drop: read and forgotten
-        if start + len(raw_data) > self.max_bytes:
-            self.oversized.add(self.field_name)
-            self._drop()
-            return None
-        self._photo.file.write(raw_data)
-        return None
-
-    def file_complete(self, file_size):
-        photo, self._photo = self._photo, None
-        if photo is None:
-            return None
-        photo.size = file_size
-        photo.file.seek(0)
-        return photo
-
     def upload_interrupted(self):
-        self._drop()
-
-    def _drop(self):
-        if self._photo is not None:
-            self._photo.close()
-            self._photo = None
+        self._chunks = None

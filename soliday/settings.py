@@ -225,7 +225,8 @@ ACTIONS_REPORT_RATE_LIMIT = env.int("ACTIONS_REPORT_RATE_LIMIT", default=5)
 # How many proxies of ours (load balancer, TLS terminator) append to X-Forwarded-For
 # in front of the app; 0 means clients connect directly and REMOTE_ADDR is theirs.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Uploads above this size go to a temporary file instead of memory.
+# Uploads above this size go to a temporary file instead of memory (not the submission
+# form's photo: uploads.PhotoUploadHandler holds it in memory up to ACTIONS_PHOTO_MAX_BYTES).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

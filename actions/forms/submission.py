@@ -251,7 +251,7 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         # More than one photo in the request (the form has one file field): refused.
         self.repeated = repeated
-        self.photo_image = None
+        self.photo_checked = None  # uploads.Checked: what clean_photo() found
         self.photo_location = None
         if self.is_bound and self.fields["no_photo"].widget.value_from_datadict(
             self.data, self.files, self.add_prefix("no_photo")
@@ -339,7 +339,7 @@ class SubmitForm(forms.Form):
         if self.repeated:
             raise ValidationError(_("Send one photo with each form."), code="repeated")
         upload = self.cleaned_data.get("photo")
-        self.photo_image = uploads.validate_upload(upload)
+        self.photo_checked = uploads.check_upload(upload)
         return upload
 
     def clean_city(self):
@@ -395,19 +395,21 @@ class SubmitForm(forms.Form):
             self._check_campaign_days(campaign, cleaned)
         if campaign is not None and not cleaned.get("hashtags") and "hashtags" in cleaned:
             cleaned["hashtags"] = hashtags.unique(tag.name for tag in campaign.hashtags.all())
-        if self.photo_image is not None:
+        if self.photo_checked is not None:
             # The photo's own location is read only when the participant asks for it.
             if cleaned.get("use_photo_location"):
-                self.photo_location = uploads.read_gps(self.photo_image)
+                self.photo_location = uploads.read_gps(self.photo_checked.image)
             if not self.errors:
                 # Only a copy without metadata is ever stored (the photo is not kept
                 # when the form comes back with errors).
                 try:
-                    cleaned["photo"] = uploads.without_metadata(cleaned["photo"], self.photo_image)
+                    cleaned["photo"] = uploads.without_metadata(
+                        cleaned["photo"], self.photo_checked
+                    )
                 except forms.ValidationError as error:
                     self.add_error("photo", error)
             # Let the pixels go (not close(): that would close the upload too).
-            self.photo_image = None
+            self.photo_checked = None
             if "photo" in cleaned:
                 cleaned["photo"].seek(0)
         return cleaned
