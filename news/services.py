@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from news.models import Article
 from soliday import files, images
@@ -65,6 +66,38 @@ def srcset_plan(width):
     enlarged, except that a small picture still gets the smallest."""
     widths = [w for w in SRCSET_WIDTHS if w <= width] or [SRCSET_WIDTHS[0]]
     return [(f"w{w}", w) for w in widths]
+
+
+def remake_renditions(article, *, dry_run=False):
+    """Make the article's renditions again from its stored master, at today's widths and
+    formats, when they are not what attach_lead_image makes now; True if they were not.
+
+    The master is the clean copy attach_lead_image stored (no metadata, sRGB, at most
+    MASTER_WIDTH wide, so the same widths come out). The old files are deleted on
+    commit; call inside `files.delete_files_on_error()` and a transaction, then save
+    the article. Raises OSError (FileNotFoundError too) when the master cannot be read.
+    """
+    with default_storage.open(article.lead_image.name) as f, Image.open(f) as master:
+        if current(article.lead_image_renditions, master.width):
+            return False
+        if dry_run:
+            return True
+        master.load()
+        picture = master.convert("RGB")
+    old_paths = [r["path"] for r in article.lead_image_renditions]
+    article.lead_image_renditions = make_renditions(picture)
+    files.delete_on_commit(default_storage, old_paths)
+    return True
+
+
+def current(renditions, master_width):
+    """Whether `renditions` are the ones make_renditions gives a master this wide: the
+    same names, in order, in the same formats."""
+    extension = images.EXTENSIONS[SRCSET_FORMAT]
+    wanted = [(name, extension) for name, _width in srcset_plan(master_width)]
+    wanted.append(("card", images.EXTENSIONS["JPEG"]))
+    made = [(r["name"], r["path"].rpartition(".")[2]) for r in renditions]
+    return made == wanted
 
 
 def remove_lead_image(article):
