@@ -139,6 +139,9 @@ def cover(image, width, height):
     return ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
 
 
+# The formats `encode` writes, and the extension of their files.
+EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp"}
+
 # WebP's method 2 encodes about twice as fast as its default 4 for a few per cent more
 # bytes at the same quality (bench/pipeline.py prints both); its largest stage was the
 # display rendition's encode.
@@ -164,6 +167,5 @@ def save_bytes(storage, prefix, data, extension):
 
 
 def save_rendition(storage, prefix, name, image, fmt="JPEG", quality=85):
-    extension = "webp" if fmt == "WEBP" else "jpg"
-    path = save_bytes(storage, prefix, encode(image, fmt, quality), extension)
+    path = save_bytes(storage, prefix, encode(image, fmt, quality), EXTENSIONS[fmt])
     return Rendition(name=name, path=path, width=image.width, height=image.height)

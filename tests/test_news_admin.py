@@ -352,7 +352,7 @@ def test_a_published_article_is_no_preview(editor_client):
 # Lead images
 
 
-def test_lead_image_is_stored_clean_with_its_renditions(editor_client):
+def test_editors_image_is_stored_clean_as_webp_renditions_and_a_jpeg_card(editor_client):
     response = editor_client.post(ADD_URL, {**form_data(), "lead_image": photo_with_metadata()})
 
     assert response.status_code == 302
@@ -361,18 +361,25 @@ def test_lead_image_is_stored_clean_with_its_renditions(editor_client):
     assert sizes == {
         "w480": (480, 360),
         "w960": (960, 720),
+        "w1200": (1200, 900),
         "w1600": (1600, 1200),
         "card": (1200, 630),
     }
     # The editor's file name says where and when: every stored name is random instead.
+    # The srcset renditions are WebP; the master (what renditions are remade from, shown
+    # nowhere) and the card that other sites fetch are JPEG.
+    formats = {article.lead_image.name: "JPEG"}
+    for rendition in article.lead_image_renditions:
+        formats[rendition["path"]] = "JPEG" if rendition["name"] == "card" else "WEBP"
     paths = all_paths(article)
     for path in paths:
-        assert re.fullmatch(r"news/[0-9a-f]{32}\.jpg", path), path
-    assert len(set(paths)) == 5
+        extension = {"JPEG": "jpg", "WEBP": "webp"}[formats[path]]
+        assert re.fullmatch(rf"news/[0-9a-f]{{32}}\.{extension}", path), path
+    assert len(set(paths)) == 6
     assert stored_files(default_storage.location) == sorted(paths)
     for path in paths:
         with default_storage.open(path) as f, Image.open(f) as image:
-            assert image.format == "JPEG"
+            assert image.format == formats[path], path
             assert (image.width, image.height) in [(2000, 1500), *sizes.values()]
             assert "exif" not in image.info, path
             assert "icc_profile" not in image.info, path
@@ -397,7 +404,7 @@ def test_article_page_offers_the_renditions_in_srcset(editor_client, visitor):
 
     html = visitor.get(article.get_absolute_url()).content.decode()
 
-    for name, width in [("w480", 480), ("w960", 960), ("w1600", 1600)]:
+    for name, width in [("w480", 480), ("w960", 960), ("w1200", 1200), ("w1600", 1600)]:
         assert f"{default_storage.url(article.rendition(name)['path'])} {width}w" in html
     assert 'alt="Lanterns on a square"' in html
 

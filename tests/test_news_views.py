@@ -1,12 +1,15 @@
 """Public news pages as a visitor sees them, including what they send that makes no sense."""
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import quote, unquote
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
+from PIL import Image
 
 from news.views import MAX_QUERY_LENGTH, PAGE_SIZE
 from soliday.views import HOME_ARTICLES as HOME_SIZE
@@ -232,6 +235,24 @@ def test_article_has_sharing_tags(visitor, settings):
         f'<link rel="canonical" href="https://soliday.example{article.get_absolute_url()}">',
     ]:
         assert tag in html, tag
+
+
+def test_visitor_shares_a_jpeg_card_while_the_page_shows_webp(visitor, settings):
+    """Sites that fetch a shared link's picture do not all read WebP: the card is JPEG."""
+    browse_from(visitor, settings)
+    article = make_article(image=make_upload(size=(1300, 800)))
+
+    html = visitor.get(article.get_absolute_url()).content.decode()
+
+    shared = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
+    assert shared.endswith(".jpg")
+    path = shared.removeprefix("https://soliday.example/media/")
+    with default_storage.open(path) as f, Image.open(f) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 630))
+    srcset = re.search(r'<img src="[^"]+" srcset="([^"]+)"', html)[1]
+    candidates = [candidate.split() for candidate in srcset.split(", ")]
+    assert [width for _url, width in candidates] == ["480w", "960w", "1200w"]
+    assert all(url.endswith(".webp") for url, _width in candidates)
 
 
 def test_sharing_image_keeps_an_absolute_media_url(visitor, settings):
