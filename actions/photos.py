@@ -34,7 +34,6 @@ RENDITIONS = {
 # The largest rendition: a JPEG is decoded at the smallest scale (1/2, 1/4, 1/8) still
 # covering it, and that is the master when it is smaller than MASTER_LONG_EDGE.
 DISPLAY_EDGE = RENDITIONS["display"][1]
-EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp"}
 
 
 class UnreadablePhoto(Exception):
@@ -156,7 +155,7 @@ def _encode(name, picture, fmt, quality, *, progressive=True):
     return Encoded(
         name=name,
         data=images.encode(picture, fmt, quality, progressive=progressive),
-        extension=EXTENSIONS[fmt],
+        extension=images.EXTENSIONS[fmt],
         width=picture.width,
         height=picture.height,
     )
