@@ -2,38 +2,45 @@
 
 A HEIC photo keeps its EXIF (with the GPS position) and XMP as items of its own: an
 entry in the `iinf` box names the item's type, the `iloc` box says where its bytes are,
-and a `cdsc` reference in `iref` ties it to the picture it describes. `strip()` blanks
-those bytes and retypes the item and its reference, in place, so no reader finds them
-and nothing else in the file moves: the compressed picture is stored as it came and the
+and a `cdsc` reference in `iref` ties it to the picture it describes. `strip()` keeps
+the bytes of the pictures alone: every other byte of `mdat` and `idat` (the metadata
+items', and any left behind by an editor) and of `free` boxes is zeroed, and the
+metadata items and their references are retyped, in place, so no reader finds them and
+nothing else in the file moves. The compressed picture is stored as it came and the
 background task decodes it once (decoding a 12 MP HEIC in the request, to re-encode it,
 was nearly all of the request's time, and lost quality).
 
-Anything this does not follow (an old `infe` version, an item built from other items,
-an extent running to the end of the file) raises ValueError: the caller then decodes
-and re-encodes the photo instead.
+Anything this does not follow (a box, an item type or a property it does not know, an
+old `infe` version, an item built from other items, an extent running to the end of the
+file) raises ValueError: the caller then decodes and re-encodes the photo instead.
 """
 
 from actions.structure import boxes
 
 # Items that describe a picture rather than being one: EXIF, XMP (a `mime` item) and
-# URI-typed metadata.
+# URI-typed metadata. They are retyped and their bytes zeroed.
 METADATA_TYPES = frozenset({b"Exif", b"mime", b"uri "})
+# Items that are pictures, or describe how pictures are put together (a grid of tiles,
+# an HDR tone map): their bytes are kept. A `jpeg` thumbnail item (with its own APP
+# segments) or any other type is not followed.
+PICTURE_TYPES = frozenset({b"hvc1", b"av01", b"grid", b"iden", b"iovl", b"tmap"})
 # What a metadata item and its references become: a type no reader knows, so it skips them.
 GONE = b"gone"
 # The boxes a phone's HEIC file is made of. Anything else (a top-level `uuid` box of
-# XMP, a user description property `udes`) might say who or where: such a file is
-# decoded and re-encoded instead.
+# XMP) might say who or where: such a file is decoded and re-encoded instead.
 KNOWN_TOP = frozenset({b"ftyp", b"meta", b"mdat", b"free", b"skip"})
 KNOWN_META = frozenset(
     {b"hdlr", b"pitm", b"iloc", b"iinf", b"iref", b"iprp", b"idat", b"dinf", b"grpl", b"free"}
 )
+FREE = frozenset({b"free", b"skip"})
+# Item properties that may hold words or times: a user description, creation and
+# modification times, TAI timestamps.
+TELLING_PROPERTIES = frozenset({b"udes", b"crtt", b"mdft", b"taic", b"itai"})
 
 
 def strip(data):
-    """`data` (a whole HEIF file) with every metadata item's bytes zeroed and retyped.
-
-    Raises ValueError for a structure it does not follow.
-    """
+    """`data` (a whole HEIF file) with only its pictures' bytes left and its metadata
+    items retyped. Raises ValueError for a structure it does not follow."""
     out = bytearray(data)
     top = list(boxes(data, 0, len(data)))
     if any(kind not in KNOWN_TOP for kind, *_span in top):
@@ -45,29 +52,66 @@ def strip(data):
     # meta is a full box: version and flags before its children.
     children = {}
     for kind, _at, child_start, child_end in boxes(data, start + 4, end):
+        if kind in FREE:
+            out[child_start:child_end] = bytes(child_end - child_start)
+            continue
         if kind in children or kind not in KNOWN_META:
             raise ValueError(f"a {kind!r} box we do not follow here")
         children[kind] = (child_start, child_end)
     if b"iinf" not in children or b"iloc" not in children:
         raise ValueError("no iinf or no iloc box")
-    if b"iprp" in children and b"udes" in data[slice(*children[b"iprp"])]:
-        raise ValueError("a user description property")
-    items = _metadata_items(data, *children[b"iinf"])
-    if not items:
-        return bytes(out)
+    if b"iprp" in children:
+        _check_properties(data, *children[b"iprp"])
+    items = _items(data, *children[b"iinf"])
     locations = _locations(data, *children[b"iloc"])
     idat = children.get(b"idat")
-    for item_id, type_at in items.items():
-        out[type_at : type_at + 4] = GONE
-        for offset, length in _extents(locations.get(item_id), idat, len(data)):
-            out[offset : offset + length] = bytes(length)
-    if b"iref" in children:
-        _retype_references(data, out, *children[b"iref"], set(items))
+    payloads = [(s, e) for kind, _at, s, e in top if kind == b"mdat"] + ([idat] if idat else [])
+    kept = []
+    for item_id, (kind, type_at) in items.items():
+        if kind in METADATA_TYPES:
+            out[type_at : type_at + 4] = GONE
+        else:
+            extents = _extents(locations.get(item_id), idat, len(data))
+            if not all(any(s <= at and at + n <= e for s, e in payloads) for at, n in extents):
+                raise ValueError("a picture's bytes outside mdat and idat")
+            kept.extend(extents)
+    for payload_start, payload_end in payloads:
+        _zero_outside(out, payload_start, payload_end, kept)
+    for kind, _at, box_start, box_end in top:
+        if kind in FREE:
+            out[box_start:box_end] = bytes(box_end - box_start)
+    metadata = {item_id for item_id, (kind, _at) in items.items() if kind in METADATA_TYPES}
+    if metadata and b"iref" in children:
+        _retype_references(data, out, *children[b"iref"], metadata)
     return bytes(out)
 
 
-def _metadata_items(data, start, end):
-    """{item_id: where its 4-byte type is} for each metadata item in the iinf box."""
+def _zero_outside(out, start, end, kept):
+    """Zero out[start:end] but for the (offset, length) spans in `kept`."""
+    position = start
+    for begin, length in sorted(kept):
+        if begin + length <= start or begin >= end:
+            continue
+        if begin > position:
+            out[position:begin] = bytes(begin - position)
+        position = max(position, begin + length)
+    if position < end:
+        out[position:end] = bytes(end - position)
+
+
+def _check_properties(data, start, end):
+    """Raise ValueError for a property that may say who or when (TELLING_PROPERTIES)."""
+    for kind, _at, ipco_start, ipco_end in boxes(data, start, end):
+        if kind != b"ipco":
+            continue
+        for prop, *_span in boxes(data, ipco_start, ipco_end):
+            if prop in TELLING_PROPERTIES:
+                raise ValueError(f"a {prop!r} property")
+
+
+def _items(data, start, end):
+    """{item_id: (type, where its 4-byte type is)} from the iinf box; ValueError for a
+    type that is neither a picture nor metadata."""
     version = data[start]
     position = start + 4 + (2 if version == 0 else 4)
     items = {}
@@ -81,9 +125,11 @@ def _metadata_items(data, start, end):
         type_at = entry_start + 4 + id_size + 2  # after the item id and protection index
         if type_at + 4 > entry_end:
             raise ValueError("truncated infe")
-        if data[type_at : type_at + 4] in METADATA_TYPES:
-            item_id = int.from_bytes(data[entry_start + 4 : entry_start + 4 + id_size], "big")
-            items[item_id] = type_at
+        item_type = bytes(data[type_at : type_at + 4])
+        if item_type not in METADATA_TYPES and item_type not in PICTURE_TYPES:
+            raise ValueError(f"an item of type {item_type!r}")
+        item_id = int.from_bytes(data[entry_start + 4 : entry_start + 4 + id_size], "big")
+        items[item_id] = (item_type, type_at)
     return items
 
 

@@ -115,6 +115,39 @@ def test_strip_blanks_every_metadata_item_and_leaves_the_picture():
     assert pixels(stripped) == pixels(data)
 
 
+def with_mdat_tail(data, tail):
+    """`data` (its mdat last, as pillow-heif writes it) with `tail` inside its mdat: bytes
+    no item points to, as an editor that only drops an item's entry leaves them."""
+    at = data.rindex(b"mdat") - 4
+    size = int.from_bytes(data[at : at + 4], "big")
+    assert at + size == len(data)
+    return data[:at] + (size + len(tail)).to_bytes(4, "big") + data[at + 4 :] + tail
+
+
+def free_box(payload):
+    return (8 + len(payload)).to_bytes(4, "big") + b"free" + payload
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        lambda data: data + free_box(gps_exif(6).tobytes() + XMP),  # a top-level free box
+        lambda data: with_mdat_tail(data, gps_exif(6).tobytes() + XMP),  # orphan bytes
+    ],
+)
+def test_metadata_outside_the_items_is_not_stored_either(
+    campaign, media_dirs, task_not_run, hidden
+):
+    data = hidden(phone_heic())
+
+    submit_action(campaign, data)
+
+    stored = stored_upload(media_dirs)
+    for secret in SECRETS:
+        assert secret not in stored, secret
+    assert pixels(stored) == pixels(data)
+
+
 def test_strip_leaves_a_heic_without_metadata_as_it_is():
     data = heic_bytes(two_colour((64, 48)), quality=80)
     assert heic.strip(data) == data
@@ -128,6 +161,8 @@ def test_strip_leaves_a_heic_without_metadata_as_it_is():
         lambda data: data[: data.index(b"mdat") + 20],  # cut short
         lambda data: data + b"\x00\x00\x00\x16uuidXMP-of-someone",  # a box we do not know
         lambda data: data.replace(b"pitm", b"udta", 1),  # a meta child we do not know
+        lambda data: data.replace(b"ispe", b"crtt", 1),  # a creation time property
+        lambda data: data.replace(b"Exif", b"zzzz", 1),  # an item type we do not know
     ],
 )
 def test_strip_refuses_a_structure_it_does_not_follow(damage):
