@@ -20,6 +20,11 @@ STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
 # The end of a scan's entropy-coded data: a marker other than a stuffed 0xFF00 or a restart.
 END_OF_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
+# A phone's JPEG has a few dozen segments (a progressive one: a table and a scan for
+# each of about ten passes). A file of millions of tiny ones is built to cost the
+# request seconds and gigabytes: it is refused.
+MAX_SEGMENTS = 2000
+NOT_FILL = re.compile(rb"[^\xff]")
 # Start of frame markers: SOF0 to SOF15 but DHT (C4), JPG (C8) and DAC (CC).
 JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -57,10 +62,12 @@ def jpeg_segments(data):
     while True:
         if position >= size or data[position] != 0xFF:
             raise NotWhole(f"no marker at byte {position}")
-        while position < size and data[position] == 0xFF:  # fill bytes
-            position += 1
-        if position >= size:
+        if len(segments) > MAX_SEGMENTS:
+            raise NotWhole("too many segments")
+        found = NOT_FILL.search(data, position)  # past the 0xFF and any fill bytes
+        if found is None:
             raise NotWhole("truncated")
+        position = found.start()
         marker = data[position]
         position += 1
         if marker == EOI:

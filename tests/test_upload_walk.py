@@ -102,3 +102,27 @@ def test_the_photo_is_held_in_memory_up_to_the_forms_limit(settings, monkeypatch
     handler, files = parse(body, max_bytes=len(photo) - 1)
     assert "photo" not in files
     assert handler.oversized == {"photo"}
+
+
+def test_a_jpeg_of_thousands_of_empty_segments_is_refused_beside_the_field(
+    participant, campaign, media_dirs
+):
+    # Built to cost the walk seconds and gigabytes: millions of 4-byte comments fit in
+    # the size limit. A phone's JPEG has a few dozen segments.
+    data = encode(noise((64, 48)), "JPEG")
+    padded = data[:-2] + b"\xff\xfe\x00\x02" * (structure.MAX_SEGMENTS + 1) + data[-2:]
+    assert structure.jpeg_problem(data) is None  # the photo itself is whole
+
+    response = participant.send(campaign, photo=upload(padded))
+
+    assert response.status_code == 200
+    assert "This file is not a photo we can read" in response.context["form"].errors["photo"][0]
+    assert stored_files(media_dirs) == []
+
+
+def test_a_long_run_of_fill_bytes_is_still_a_whole_jpeg():
+    data = encode(noise((64, 48)), "JPEG")
+    padded = data[:2] + b"\xff" * 100_000 + data[2:]
+
+    assert structure.jpeg_problem(padded) is None
+    assert uploads.strip_jpeg(padded) == uploads.strip_jpeg(data)
