@@ -120,3 +120,34 @@ def test_a_visitor_gets_article_cards_rendered_once_and_never_stale(db, visitor,
 
     assert ">Lanterns along the Neris</a>" in page and ">Lanterns in Vilnius</a>" not in page
     assert sorted(rendered) == sorted([first.pk, second.pk, first.pk])  # only the edited one
+
+
+def test_a_visitor_gets_the_cards_when_the_cache_is_down(visitor, approved, monkeypatch):
+    approved(city="Vilnius", country="LT")
+
+    class Down:
+        def get_many(self, keys):
+            raise ConnectionError("the cache is down")
+
+        set_many = get_many
+
+    monkeypatch.setattr(fragments, "cache", Down())
+    response = visitor.get(reverse("actions:gallery"))
+
+    assert response.status_code == 200
+    assert len(card_texts(response)) == 1 and "Vilnius" in response.content.decode()
+
+
+def test_a_deploy_with_other_translations_gives_every_card_a_new_key(settings, tmp_path):
+    catalogue = tmp_path / "be" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"the old translations")
+    settings.LOCALE_PATHS = [tmp_path]
+    fragments._deploy_version.cache_clear()
+    before = fragments._deploy_version("includes/action_card.html")
+
+    catalogue.write_bytes(b"the new translations")
+    fragments._deploy_version.cache_clear()
+
+    assert fragments._deploy_version("includes/action_card.html") != before
+    fragments._deploy_version.cache_clear()
