@@ -121,6 +121,19 @@ class ArticleAdmin(TranslatedTitles, admin.ModelAdmin):
                 services.attach_lead_image(obj, upload)
             elif not upload:
                 services.remove_lead_image(obj)
+        elif change:
+            # The image is the stored one, which `remake_article_images` may have given
+            # new renditions since this object was loaded (deleting the old files):
+            # lock the row and keep what is stored, not what was read.
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=obj.pk)
+                .values("lead_image", "lead_image_renditions")
+                .first()
+            )
+            if stored is not None:
+                obj.lead_image = stored["lead_image"]
+                obj.lead_image_renditions = stored["lead_image_renditions"]
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):

@@ -10,10 +10,12 @@ from django.core.management import call_command
 from PIL import Image
 
 from news import services
+from news.admin import ArticleAdmin
 from news.models import Article
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, make_upload, scene, upload
 from tests.helpers.news import make_article
+from tests.test_news_admin import change_data, change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +201,30 @@ def test_visitor_sees_the_remade_renditions(
     article.refresh_from_db()
     assert not any(default_storage.url(path) in html for path in old)
     assert f"{default_storage.url(article.rendition('w1200')['path'])} 1200w" in html
+
+
+def test_an_editors_save_during_the_remake_keeps_the_new_renditions(
+    monkeypatch, media_dirs, editor_client, django_capture_on_commit_callbacks
+):
+    article = old_article(monkeypatch, title="Lanterns in twelve cities")
+    real_get_object = ArticleAdmin.get_object
+
+    def loaded_then_remade(self, request, object_id, from_field=None):
+        # The editor's request has read the article; the command commits new renditions
+        # (and deletes the old files) before the editor's save.
+        obj = real_get_object(self, request, object_id, from_field)
+        if request.method == "POST":
+            with django_capture_on_commit_callbacks(execute=True):
+                remake()
+        return obj
+
+    monkeypatch.setattr(ArticleAdmin, "get_object", loaded_then_remade)
+    response = editor_client.post(
+        change_url(article), {**change_data(article), "title": "Lanterns in thirteen cities"}
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Lanterns in thirteen cities"
+    assert [r["name"] for r in article.lead_image_renditions] == [*NEW_SRCSET, "card"]
+    assert_rows_and_files_agree(media_dirs)
