@@ -55,6 +55,8 @@ sys.path.append(str(Path(__file__).resolve().parent))
 
 import sample  # noqa: E402
 
+from tests.e2e.browser import CHROMIUM_ARGS  # noqa: E402  (the browser tests' Chromium)
+
 WORK = sample.OUT / "weight"
 BUCKET = "soliday-public"
 PAGES = {
@@ -71,14 +73,6 @@ KINDS = {"document": "document", "stylesheet": "css", "script": "js", "image": "
 KINDS["font"] = "font"
 COLUMNS = ("document", "css", "js", "image", "font", "other")
 CHROMIUM = os.environ.get("SOLIDAY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUIET_MS = 500
 
 

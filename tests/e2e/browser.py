@@ -9,6 +9,15 @@ document.addEventListener("securitypolicyviolation", function (event) {
     + event.blockedURI + " in " + event.sourceFile + ":" + event.lineNumber);
 }, true);
 """
+# Headless, and nothing that talks to Google's services: every request must go to our server.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Schemes that are not a request to any host.
 LOCAL_SCHEMES = {"data", "blob", "about"}
 # axe-core's impacts that fail a page; the others are printed only.

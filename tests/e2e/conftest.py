@@ -11,21 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import PHONE, Watch
+from tests.e2e.browser import CHROMIUM_ARGS, PHONE, Watch
 
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("SOLIDAY_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = HERE.parents[1] / "var" / "screenshots"
-# Headless, and nothing that talks to Google's services: every request must go to our server.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def unavailable(what):
