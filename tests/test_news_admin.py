@@ -23,7 +23,14 @@ from tests.helpers.images import (
     photo_with_metadata,
     upload,
 )
-from tests.helpers.news import make_article, make_draft, make_scheduled
+from tests.helpers.news import (
+    change_data,
+    change_url,
+    form_data,
+    make_article,
+    make_draft,
+    make_scheduled,
+)
 
 ADD_URL = "/admin/news/article/add/"
 LIST_URL = "/admin/news/article/"
@@ -37,51 +44,6 @@ NEWS_PERMISSIONS = {
     "news.delete_page",
     "news.view_page",
 }
-
-
-def change_url(article):
-    return f"/admin/news/article/{article.pk}/change/"
-
-
-def form_data(**overrides):
-    """What the add form posts when an editor fills in the required fields."""
-    data = {
-        "language": "en",
-        "title": "Lanterns in twelve cities",
-        "slug": "lanterns-in-twelve-cities",
-        "lead": "People lit lanterns for the prisoners.",
-        "body_format": "markdown",
-        "body": "On the evening of **4 August** people lit lanterns.",
-        "tags": "4august, lanterns",
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "author": "",
-        "source": "",
-        "translation_of": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def change_data(article, **overrides):
-    """The change form as it comes back from the browser, with the article's values."""
-    published = timezone.localtime(article.published_at) if article.published_at else None
-    return form_data(
-        language=article.language,
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        body_format=article.body_format,
-        body=article.body,
-        tags=", ".join(tag.name for tag in article.tags.all()),
-        status=article.status,
-        published_at_0=published.strftime("%Y-%m-%d") if published else "",
-        published_at_1=published.strftime("%H:%M:%S") if published else "",
-        **overrides,
-    )
 
 
 def all_paths(article):

@@ -14,8 +14,7 @@ from news.admin import ArticleAdmin
 from news.models import Article
 from tests.helpers.files import stored_files
 from tests.helpers.images import encode, make_upload, scene, upload
-from tests.helpers.news import make_article
-from tests.test_news_admin import change_data, change_url
+from tests.helpers.news import change_data, change_url, make_article
 
 pytestmark = pytest.mark.django_db
 
