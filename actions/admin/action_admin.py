@@ -228,14 +228,6 @@ class ActionAdmin(TranslatedTitles, ReviewMixin, admin.ModelAdmin):
         waiting = _("waiting %(age)s") % {"age": timesince(obj.submitted_at, depth=1)}
         return format_html('{}<br><small class="waiting">{}</small>', when, waiting)
 
-    @admin.display(description=_("likely duplicates"))
-    def duplicate_list(self, obj):
-        return super().duplicate_list(obj)
-
-    @admin.display(description=_("reports from the public"))
-    def open_reports(self, obj):
-        return self.report_list(obj)
-
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):
         display, master = self.photo_url(obj, "display"), self.photo_url(obj, "master")

@@ -3,7 +3,7 @@ likely duplicates, a canned reason on the action's own page, keyboard-ready butt
 the bulk approval's confirmation with the blurred photos and the checklist.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -84,9 +84,7 @@ class ReviewMixin:
             )
             holder = holder.first()
         upcoming = services.peek_next(request.user, exclude=[action.pk])
-        preload = ""
-        if upcoming is not None and upcoming.rendition("display"):
-            preload = self.photo_url(upcoming, "display")
+        preload = self.photo_url(upcoming, "display") if upcoming is not None else ""
         return {
             "review": True,
             "claim_holder": holder,
@@ -163,6 +161,7 @@ class ReviewMixin:
         found += list(action.duplicates.select_related("campaign").order_by("submitted_at")[:10])
         return found
 
+    @admin.display(description=_("likely duplicates"))
     def duplicate_list(self, obj):
         found = self.duplicates_of(obj)
         if not found:
@@ -185,7 +184,8 @@ class ReviewMixin:
             ),
         )
 
-    def report_list(self, obj):
+    @admin.display(description=_("reports from the public"))
+    def open_reports(self, obj):
         """The public's open reports about this action, with their reasons."""
         reports = list(obj.reports.open().order_by("created_at", "id")[:10])
         if not reports:

@@ -22,9 +22,10 @@ from soliday.admintitles import TranslatedTitles
 
 @admin.register(Takedown)
 class TakedownAdmin(TranslatedTitles, admin.ModelAdmin):
-    titles = admintitles.TAKEDOWN
     """Made through services.take_down() (here, from the actions list, or by the command),
     never edited or deleted: the record of who hid what, when and why, until lifted."""
+
+    titles = admintitles.TAKEDOWN
 
     form = TakedownForm
     list_display = [

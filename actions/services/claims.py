@@ -45,19 +45,6 @@ def unclaim(action, moderator):
     )
 
 
-def holder(action, moderator, now=None):
-    """The other moderator holding `action` now, or None (nobody, or `moderator`)."""
-    now = now or timezone.now()
-    if (
-        action.claimed_by_id
-        and action.claimed_by_id != moderator.pk
-        and action.claimed_until
-        and action.claimed_until > now
-    ):
-        return action.claimed_by
-    return None
-
-
 def unclaimed_pending(moderator, *, exclude=()):
     """Pending actions that can be decided now and no other moderator holds, oldest first."""
     now = timezone.now()
@@ -85,4 +72,8 @@ def next_pending(moderator, *, exclude=()):
 
 def peek_next(moderator, *, exclude=()):
     """The action "next pending" would give now, without claiming it (to preload its photo)."""
-    return unclaimed_pending(moderator, exclude=exclude).only("pk", "renditions").first()
+    return (
+        unclaimed_pending(moderator, exclude=exclude)
+        .only("pk", "renditions", "renditions_public")
+        .first()
+    )

@@ -18,14 +18,6 @@ def _may_moderate(context):
 
 
 @register.simple_tag(takes_context=True)
-def pending_actions_count(context):
-    """The number of actions waiting for a decision, or None for staff who cannot see them."""
-    if not _may_moderate(context):
-        return None
-    return Action.objects.pending().count()
-
-
-@register.simple_tag(takes_context=True)
 def moderation_queue(context):
     """The queue at a glance for the admin index, or None for staff who cannot see it:
     its length, the oldest wait, today's decisions and their median time, open reports.
