@@ -66,10 +66,11 @@ def strip(data):
     locations = _locations(data, *children[b"iloc"])
     idat = children.get(b"idat")
     payloads = [(s, e) for kind, _at, s, e in top if kind == b"mdat"] + ([idat] if idat else [])
-    kept = []
+    kept, metadata = [], set()
     for item_id, (kind, type_at) in items.items():
         if kind in METADATA_TYPES:
             out[type_at : type_at + 4] = GONE
+            metadata.add(item_id)
         else:
             extents = _extents(locations.get(item_id), idat, len(data))
             if not all(any(s <= at and at + n <= e for s, e in payloads) for at, n in extents):
@@ -80,7 +81,6 @@ def strip(data):
     for kind, _at, box_start, box_end in top:
         if kind in FREE:
             out[box_start:box_end] = bytes(box_end - box_start)
-    metadata = {item_id for item_id, (kind, _at) in items.items() if kind in METADATA_TYPES}
     if metadata and b"iref" in children:
         _retype_references(data, out, *children[b"iref"], metadata)
     return bytes(out)

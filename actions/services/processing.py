@@ -35,7 +35,7 @@ def process_photo(action_id):
     action = (
         Action.objects.filter(pk=action_id, photo_status=Action.PhotoStatus.QUEUED)
         .exclude(upload="")
-        .only("pk", "upload", "blur_faces")
+        .only("pk", "upload", "blur_faces", "campaign")
         .first()
     )
     if action is None:
@@ -50,6 +50,8 @@ def process_photo(action_id):
     del data, image
     # Of the unblurred photo, so that two copies match whatever was blurred in each.
     hash_ = duplicates.photo_hash(master)
+    # A read over the campaign's hashes: before the row is locked, not while it is.
+    duplicate_of_id = duplicates.find_original(action, hash_)
     boxes, detected = [], None
     if action.blur_faces and faces.faces_available():
         boxes = faces.detect_faces(master)
@@ -80,7 +82,7 @@ def process_photo(action_id):
         locked.processing_error = ""
         locked.upload = ""
         locked.photo_hash = hash_
-        locked.duplicate_of_id = duplicates.find_original(locked, hash_)
+        locked.duplicate_of_id = duplicate_of_id
         locked.save(
             update_fields=[
                 "photo_hash",

@@ -37,7 +37,8 @@ def hide_now(action_ids, moderator):
     action is hidden all the same, and the task moves its photo (as after a takedown).
     """
     hidden, unmoved = hold_for_the_reports(action_ids, moderator), []
-    for pk in sorted(set(action_ids)):
+    # Those a takedown hid are held, hidden already: no second lock for them.
+    for pk in sorted(set(action_ids) - set(hidden)):
         try:
             done = _hide(pk, moderator, move_files=True)
         except STORAGE_ERRORS:
