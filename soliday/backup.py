@@ -32,6 +32,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from soliday.files import walk
 
 FORMAT = 1
+# Media are copied and hashed a megabyte at a time.
+BLOCK = 1 << 20
 MANIFEST = "manifest.json"
 MEDIA = "media"
 # The storages a backup holds: public and private media. Static files are rebuilt from the code.
@@ -161,9 +163,14 @@ def copy_out(alias, target):
             # Moved or deleted since the listing (an approval, a takedown, a purge on a
             # live site): the database dumped before it says where that file is now.
             continue
+        # Hashed as it is copied: each file is read once.
+        digest, size = hashlib.sha256(), 0
         with stored, path.open("wb") as copy:
-            shutil.copyfileobj(stored, copy)
-        entries.append({"name": name, "size": path.stat().st_size, "sha256": sha256_file(path)})
+            while block := stored.read(BLOCK):
+                digest.update(block)
+                copy.write(block)
+                size += len(block)
+        entries.append({"name": name, "size": size, "sha256": digest.hexdigest()})
     return entries
 
 
@@ -198,8 +205,5 @@ def read_manifest(source):
 
 
 def sha256_file(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
