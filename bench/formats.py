@@ -23,8 +23,11 @@ import sample  # noqa: E402
 from PIL import Image  # noqa: E402
 from skimage.metrics import structural_similarity  # noqa: E402
 
-WEBP_METHOD = 2  # soliday.images.WEBP_METHOD, without importing Django
-SIZES = {"thumb": (400, 80), "medium": (800, 80), "display": (1600, 82)}
+from actions.photos import RENDITIONS  # noqa: E402
+from soliday.images import WEBP_METHOD  # noqa: E402
+
+# The WebP renditions: {name: (side, quality)}.
+SIZES = {name: (side, q) for name, (_how, side, fmt, q) in RENDITIONS.items() if fmt == "WEBP"}
 
 
 def encode(image, fmt, **options):

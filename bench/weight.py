@@ -56,6 +56,7 @@ sys.path.append(str(Path(__file__).resolve().parent))
 import sample  # noqa: E402
 
 from tests.e2e.browser import CHROMIUM_ARGS  # noqa: E402  (the browser tests' Chromium)
+from tests.helpers.servers import free_port  # noqa: E402
 
 WORK = sample.OUT / "weight"
 BUCKET = "soliday-public"
@@ -74,14 +75,6 @@ KINDS["font"] = "font"
 COLUMNS = ("document", "css", "js", "image", "font", "other")
 CHROMIUM = os.environ.get("SOLIDAY_CHROMIUM", "/usr/bin/chromium")
 QUIET_MS = 500
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site_env(base):

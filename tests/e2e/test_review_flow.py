@@ -3,31 +3,21 @@ report hidden with one click, then three pending photos reviewed by keyboard alo
 (approve, reject with a canned reason, reject as a duplicate), each next photo fetched
 ahead, with no console error or CSP violation on the way."""
 
-import io
-import random
 import re
 
 import pytest
-from PIL import Image
 
 from actions.models import Action, RejectionReason, Report
 from tests.e2e.browser import DESKTOP
 from tests.helpers.actions import default_rejection_reasons
+from tests.helpers.images import encode, scene
 
 pytestmark = pytest.mark.e2e
 
 
 def blocks_jpeg(seed, size=(800, 600)):
     """A distinct photo of coloured blocks (the same seed gives the same photo)."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
-    for _ in range(12):
-        x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        box = (x, y, x + rng.randrange(40, 300), y + rng.randrange(40, 240))
-        image.paste(tuple(rng.randrange(256) for _ in range(3)), box)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
+    return encode(scene(seed, size), "JPEG", quality=90)
 
 
 def log_in(page):
