@@ -5,6 +5,7 @@ import datetime
 import statistics
 
 from django import template
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,12 +22,11 @@ def _may_moderate(context):
 def moderation_queue(context):
     """The queue at a glance for the admin index, or None for staff who cannot see it:
     its length, the oldest wait, today's decisions and their median time, open reports.
-    Four queries, whatever the queue's length (today's decisions are two dates each)."""
+    Three queries, whatever the queue's length (today's decisions are two dates each)."""
     if not _may_moderate(context):
         return None
     now = timezone.now()
-    pending = Action.objects.pending()
-    oldest = pending.order_by("submitted_at").values_list("submitted_at", flat=True).first()
+    queue = Action.objects.pending().aggregate(length=Count("pk"), oldest=Min("submitted_at"))
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     decided = (
         Action.objects.filter(moderated_at__gte=start)
@@ -36,8 +36,8 @@ def moderation_queue(context):
     waits = [(moderated - submitted).total_seconds() for submitted, moderated in decided]
     median = datetime.timedelta(seconds=round(statistics.median(waits))) if waits else None
     return {
-        "pending": pending.count(),
-        "oldest": oldest,
+        "pending": queue["length"],
+        "oldest": queue["oldest"],
         "decided_today": len(waits),
         "median_wait": median,
         "open_reports": Report.objects.open().count(),
